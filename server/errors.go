@@ -1,0 +1,158 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pnmarket/pnmarket/server/wire"
+)
+
+// Code is a stable client error code. The first three digits are the HTTP
+// status family, the last two number the error within it. Codes are never
+// renumbered or reused; messages may change, so clients branch on the code.
+type Code int
+
+// The error table. TestErrorTableGolden pins it; docs/protocol.md lists it.
+const (
+	CodeBadRequest        Code = 40000
+	CodeParse             Code = 40001
+	CodeInvalidRequest    Code = 40002
+	CodeBatchTooLarge     Code = 40003
+	CodeMethodNotFound    Code = 40004
+	CodeInvalidParams     Code = 40005
+	CodeFrameTooLarge     Code = 40006
+	CodePayloadTooLarge   Code = 40007
+	CodeTooManyTopics     Code = 40008
+	CodeBadCursor         Code = 40009
+	CodeTimestampSkew     Code = 40010
+	CodeBadEnvelope       Code = 40011
+	CodeAuthRequired      Code = 40101
+	CodeAuthFailed        Code = 40102
+	CodeAuthTimeout       Code = 40103
+	CodeAlreadyAuthed     Code = 40104
+	CodeUnknownSub        Code = 40401
+	CodeRateLimited       Code = 42901
+	CodeTooManySubs       Code = 42902
+	CodeSlowConsumer      Code = 42903
+	CodeInternal          Code = 50000
+	CodeStoreUnavailable  Code = 50301
+	CodeShuttingDown      Code = 50302
+	CodeServiceNotEnabled Code = 50303
+)
+
+// codeInfo is one row of the error table.
+type codeInfo struct {
+	Name    string
+	Message string
+	RPC     int // JSON-RPC error.code
+}
+
+// errorTable is the single source of error names, default messages and
+// JSON-RPC codes.
+var errorTable = map[Code]codeInfo{
+	CodeBadRequest:        {"BadRequest", "bad request", rpcServerError},
+	CodeParse:             {"Parse", "malformed JSON", rpcParseError},
+	CodeInvalidRequest:    {"InvalidRequest", "not a valid JSON-RPC 2.0 request", rpcInvalidRequest},
+	CodeBatchTooLarge:     {"BatchTooLarge", "batch has too many requests", rpcInvalidRequest},
+	CodeMethodNotFound:    {"MethodNotFound", "method not found", rpcMethodNotFound},
+	CodeInvalidParams:     {"InvalidParams", "invalid params", rpcInvalidParams},
+	CodeFrameTooLarge:     {"FrameTooLarge", "frame exceeds the size limit", rpcInvalidRequest},
+	CodePayloadTooLarge:   {"PayloadTooLarge", "payload exceeds the size limit", rpcInvalidParams},
+	CodeTooManyTopics:     {"TooManyTopics", "too many content topics", rpcInvalidParams},
+	CodeBadCursor:         {"BadCursor", "cursor is malformed or belongs to another query", rpcInvalidParams},
+	CodeTimestampSkew:     {"TimestampSkew", "timestamp too far from the node's clock", rpcInvalidParams},
+	CodeBadEnvelope:       {"BadEnvelope", "invalid envelope", rpcInvalidParams},
+	CodeAuthRequired:      {"AuthRequired", "authenticate with pn_auth first", rpcServerError},
+	CodeAuthFailed:        {"AuthFailed", "bad auth signature", rpcServerError},
+	CodeAuthTimeout:       {"AuthTimeout", "authentication deadline passed", rpcServerError},
+	CodeAlreadyAuthed:     {"AlreadyAuthenticated", "session already authenticated", rpcServerError},
+	CodeUnknownSub:        {"UnknownSubscription", "no such subscription", rpcInvalidParams},
+	CodeRateLimited:       {"RateLimited", "rate limit exceeded", rpcServerError},
+	CodeTooManySubs:       {"TooManySubscriptions", "too many subscriptions on this session", rpcServerError},
+	CodeSlowConsumer:      {"SlowConsumer", "session could not keep up and was closed", rpcServerError},
+	CodeInternal:          {"Internal", "internal error", rpcInternalError},
+	CodeStoreUnavailable:  {"StoreUnavailable", "message store unavailable", rpcServerError},
+	CodeShuttingDown:      {"ShuttingDown", "node is shutting down", rpcServerError},
+	CodeServiceNotEnabled: {"ServiceNotEnabled", "service not enabled on this node", rpcServerError},
+}
+
+// JSON-RPC 2.0 error codes.
+const (
+	rpcParseError     = -32700
+	rpcInvalidRequest = -32600
+	rpcMethodNotFound = -32601
+	rpcInvalidParams  = -32602
+	rpcInternalError  = -32603
+	rpcServerError    = -32000
+)
+
+// Error is an error with a client code. Handlers return it (possibly
+// wrapped); toWire maps it at one boundary.
+type Error struct {
+	Code       Code
+	Msg        string        // optional detail replacing the default message
+	RetryAfter time.Duration // for 429xx codes
+}
+
+func (e *Error) Error() string {
+	if e.Msg != "" {
+		return fmt.Sprintf("%d %s", e.Code, e.Msg)
+	}
+	return fmt.Sprintf("%d %s", e.Code, errorTable[e.Code].Message)
+}
+
+// errf returns an *Error with a formatted detail message.
+func errf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
+}
+
+// errCode returns an *Error with the default message.
+func errCode(code Code) *Error { return &Error{Code: code} }
+
+// toWire maps any error to the wire error object. Unknown errors become
+// CodeInternal with no internals; known sentinels from wire map to their codes.
+func toWire(err error) *wire.Error {
+	e, ok := errors.AsType[*Error](err)
+	if !ok {
+		e = classify(err)
+	}
+	info, ok := errorTable[e.Code]
+	if !ok {
+		info = errorTable[CodeInternal]
+		e = errCode(CodeInternal)
+	}
+	msg := info.Message
+	if e.Msg != "" {
+		msg = e.Msg
+	}
+	out := &wire.Error{Code: info.RPC, Message: msg, Data: &wire.ErrorData{Code: int(e.Code)}}
+	if e.RetryAfter > 0 {
+		out.Data.RetryAfter = int((e.RetryAfter + time.Second - 1) / time.Second)
+	}
+	return out
+}
+
+// classify maps sentinel errors of the packages the server uses to codes.
+func classify(err error) *Error {
+	switch {
+	case errors.Is(err, wire.ErrParse):
+		return errCode(CodeParse)
+	case errors.Is(err, wire.ErrInvalidRequest), errors.Is(err, wire.ErrEmptyBatch):
+		return errCode(CodeInvalidRequest)
+	case errors.Is(err, wire.ErrBatchTooLarge):
+		return errCode(CodeBatchTooLarge)
+	case errors.Is(err, wire.ErrFrameTooLarge):
+		return errCode(CodeFrameTooLarge)
+	case errors.Is(err, wire.ErrPayloadTooLarge):
+		return errCode(CodePayloadTooLarge)
+	case errors.Is(err, wire.ErrTooManyTopics):
+		return errCode(CodeTooManyTopics)
+	case errors.Is(err, wire.ErrInvalidParams):
+		return &Error{Code: CodeInvalidParams, Msg: err.Error()}
+	case errors.Is(err, wire.ErrMetaTooLarge), errors.Is(err, wire.ErrBadTopic),
+		errors.Is(err, wire.ErrBadTimestamp), errors.Is(err, wire.ErrBadHash):
+		return &Error{Code: CodeBadEnvelope, Msg: err.Error()}
+	}
+	return errCode(CodeInternal)
+}

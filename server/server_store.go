@@ -1,0 +1,132 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/pnmarket/pnmarket/server/mailstore"
+	"github.com/pnmarket/pnmarket/server/wire"
+)
+
+// handlePublish validates an envelope, stores it durably (unless ephemeral),
+// fans it out to live subscribers and only then acknowledges it.
+func (c *session) handlePublish(params json.RawMessage) (any, error) {
+	s := c.srv
+	var e wire.Envelope
+	if err := wire.DecodeParams(params, &e); err != nil {
+		return nil, err
+	}
+	if err := e.Validate(s.cfg.MaxPayload); err != nil {
+		return nil, err
+	}
+	if err := s.checkSkew(e.Timestamp); err != nil {
+		return nil, err
+	}
+	if err := s.limits.allow(limitPublish, c.addr.Hex(), c.ip); err != nil {
+		return nil, err
+	}
+	h := e.ComputeHash()
+	e.Hash = &h
+	if e.Ephemeral {
+		s.metrics.published.WithLabelValues(publishEphemeral).Inc()
+		s.hub.publish(&e)
+		return wire.PublishResult{Hash: h}, nil
+	}
+	start := time.Now()
+	n, err := s.store.Put(c.ctx, toStore(&e))
+	s.metrics.publishSeconds.Observe(time.Since(start).Seconds())
+	if err != nil {
+		c.log.Warn("store put failed", "err", err)
+		return nil, errCode(CodeStoreUnavailable)
+	}
+	if n == 0 {
+		s.metrics.published.WithLabelValues(publishDuplicate).Inc()
+		return wire.PublishResult{Hash: h, Stored: true, Duplicate: true}, nil
+	}
+	s.metrics.published.WithLabelValues(publishStored).Inc()
+	s.hub.publish(&e)
+	return wire.PublishResult{Hash: h, Stored: true}, nil
+}
+
+// handleHistory serves one page of a history query.
+func (c *session) handleHistory(params json.RawMessage) (any, error) {
+	s := c.srv
+	var p wire.HistoryParams
+	if err := wire.DecodeParams(params, &p); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.limits.allow(limitHistory, c.addr.Hex(), c.ip); err != nil {
+		return nil, err
+	}
+	limit := p.Limit
+	if limit == 0 {
+		limit = s.cfg.HistoryLimit
+	}
+	limit = min(limit, s.cfg.HistoryMaxLimit)
+	q := mailstore.Query{
+		ContentTopics: p.ContentTopics,
+		PubsubTopic:   p.PubsubTopic,
+		Start:         p.StartTime,
+		End:           p.EndTime,
+		Cursor:        p.Cursor,
+		Forward:       p.Forward,
+		Limit:         limit,
+		HashesOnly:    p.HashesOnly,
+	}
+	for _, h := range p.Hashes {
+		q.Hashes = append(q.Hashes, mailstore.Hash(h))
+	}
+	start := time.Now()
+	page, err := s.store.Query(c.ctx, q)
+	s.metrics.historySeconds.Observe(time.Since(start).Seconds())
+	if err != nil {
+		return nil, storeError(err)
+	}
+	out := wire.HistoryResult{Envelopes: make([]wire.Envelope, len(page.Envelopes)), Cursor: page.Cursor}
+	for i := range page.Envelopes {
+		out.Envelopes[i] = fromStore(&page.Envelopes[i], p.HashesOnly)
+	}
+	return out, nil
+}
+
+// storeError maps store errors to client codes.
+func storeError(err error) error {
+	switch {
+	case errors.Is(err, mailstore.ErrBadCursor):
+		return errCode(CodeBadCursor)
+	case errors.Is(err, mailstore.ErrTooManyTopics):
+		return errCode(CodeTooManyTopics)
+	case errors.Is(err, mailstore.ErrBadQuery):
+		return errf(CodeInvalidParams, "%v", err)
+	}
+	return &Error{Code: CodeStoreUnavailable}
+}
+
+func toStore(e *wire.Envelope) mailstore.Envelope {
+	return mailstore.Envelope{
+		Hash:         mailstore.Hash(*e.Hash),
+		PubsubTopic:  e.PubsubTopic,
+		ContentTopic: e.ContentTopic,
+		Payload:      e.Payload,
+		Meta:         e.Meta,
+		Timestamp:    e.Timestamp,
+	}
+}
+
+func fromStore(e *mailstore.Envelope, hashesOnly bool) wire.Envelope {
+	h := wire.Hash(e.Hash)
+	out := wire.Envelope{
+		ContentTopic: e.ContentTopic,
+		PubsubTopic:  e.PubsubTopic,
+		Timestamp:    e.Timestamp,
+		Hash:         &h,
+	}
+	if !hashesOnly {
+		out.Payload, out.Meta = e.Payload, e.Meta
+	}
+	return out
+}

@@ -1,0 +1,415 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gorilla/websocket"
+
+	"github.com/pnmarket/pnmarket/server/wire"
+)
+
+// closeGrace is how long a session waits for the peer's close frame after
+// sending its own before it drops the TCP connection.
+const closeGrace = time.Second
+
+// hardReadLimitFactor: frames up to MaxFrameBytes are served, frames up to
+// this multiple are read, discarded and answered with FrameTooLarge (the
+// session stays usable), larger ones make the websocket library close the
+// connection with status 1009.
+const hardReadLimitFactor = 4
+
+// session is one websocket connection. The read loop (run) is the only
+// reader; sendLoop is the only writer of data frames. Other goroutines hand
+// frames to sendLoop through the bounded queue in send.
+type session struct {
+	srv  *Server         // static after construction
+	conn *websocket.Conn // reads owned by run, writes owned by sendLoop
+	id   string          // static after construction
+	ip   string          // static after construction
+	log  *slog.Logger    // static after construction
+
+	ctx    context.Context // cancelled when the session ends
+	cancel context.CancelFunc
+
+	nonce  []byte      // auth challenge nonce; static after construction
+	authed atomic.Bool // set once by run after a good pn_auth
+	addr   common.Address
+
+	inflight chan struct{}  // semaphore for concurrently executing requests
+	handlers sync.WaitGroup // request goroutines; Add only under qmu while !draining
+
+	qmu      sync.Mutex
+	queue    [][]byte      // pending frames; guarded by qmu
+	qbytes   int           // sum of len(queue); guarded by qmu
+	draining bool          // no new requests; close pending; guarded by qmu
+	closeMsg []byte        // close frame to send after the queue drains; guarded by qmu
+	closed   bool          // sendLoop has returned; guarded by qmu
+	wake     chan struct{} // capacity 1: tells sendLoop there is work
+
+	subMu sync.Mutex
+	subs  map[string]*subscription // guarded by subMu
+
+	sendDone chan struct{} // closed when sendLoop returns
+}
+
+func (s *Server) newSession(conn *websocket.Conn, ip string) *session {
+	id := strconv.FormatUint(s.nextID.Add(1), 36)
+	ctx, cancel := context.WithCancel(s.lifetime)
+	nonce := make([]byte, 32)
+	rand.Read(nonce)
+	return &session{
+		srv:      s,
+		conn:     conn,
+		id:       id,
+		ip:       ip,
+		log:      s.log.With("conn", id),
+		ctx:      ctx,
+		cancel:   cancel,
+		nonce:    nonce,
+		inflight: make(chan struct{}, s.cfg.MaxInflight),
+		wake:     make(chan struct{}, 1),
+		sendDone: make(chan struct{}),
+	}
+}
+
+// run serves the session until the peer goes away or the server shuts down.
+// It is the read loop; it starts sendLoop and awaits it before returning.
+func (c *session) run() {
+	cfg := &c.srv.cfg
+	defer c.srv.removeSession(c)
+	defer c.conn.Close()
+	go c.sendLoop()
+	defer func() {
+		c.srv.hub.removeSession(c)
+		c.stopAccepting()
+		c.handlers.Wait()
+		c.cancel()
+		<-c.sendDone
+	}()
+
+	c.conn.SetReadLimit(int64(cfg.MaxFrameBytes) * hardReadLimitFactor)
+	c.conn.SetReadDeadline(c.srv.now().Add(cfg.AuthTimeout))
+	c.conn.SetPongHandler(func(string) error {
+		if c.authed.Load() {
+			c.conn.SetReadDeadline(c.srv.now().Add(2 * cfg.PingInterval))
+		}
+		return nil
+	})
+	ch := wire.Challenge{
+		Nonce:      c.nonce,
+		NodeKey:    c.srv.nodeKey,
+		ChainID:    cfg.ChainID,
+		ProviderID: cfg.ProviderID,
+		ExpiresIn:  int(cfg.AuthTimeout / time.Second),
+	}
+	if frame, err := wire.EncodeNotification(wire.MethodChallenge, ch); err == nil {
+		c.send(frame)
+	}
+
+	buf := make([]byte, 0, 512)
+	for {
+		_, r, err := c.conn.NextReader()
+		if err != nil {
+			c.readFailed(err)
+			return
+		}
+		buf, err = readCapped(r, buf[:0], cfg.MaxFrameBytes)
+		if err != nil {
+			if errors.Is(err, wire.ErrFrameTooLarge) {
+				c.srv.metrics.dropped.WithLabelValues(dropFrameTooLarge).Inc()
+				c.send(wire.EncodeError(nil, toWire(err)))
+				continue
+			}
+			c.readFailed(err)
+			return
+		}
+		if c.authed.Load() {
+			c.conn.SetReadDeadline(c.srv.now().Add(2 * cfg.PingInterval))
+		}
+		c.handleFrame(buf)
+		if cap(buf) > 64<<10 {
+			buf = make([]byte, 0, 512) // do not pin a large buffer on an idle session
+		}
+	}
+}
+
+// readCapped reads one message into buf; a message over max is discarded
+// (up to the hard read limit) and reported as ErrFrameTooLarge.
+func readCapped(r io.Reader, buf []byte, max int) ([]byte, error) {
+	lr := io.LimitedReader{R: r, N: int64(max) + 1}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	if len(buf) > max {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			return buf, err
+		}
+		return buf, wire.ErrFrameTooLarge
+	}
+	return buf, nil
+}
+
+// readFailed decides how to end the session after a read error.
+func (c *session) readFailed(err error) {
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout() && !c.authed.Load():
+		c.srv.metrics.dropped.WithLabelValues(dropAuthTimeout).Inc()
+		c.closeWith(websocket.ClosePolicyViolation, CodeAuthTimeout)
+	case errors.Is(err, websocket.ErrReadLimit):
+		c.srv.metrics.dropped.WithLabelValues(dropFrameTooLarge).Inc()
+	case errors.As(err, &ne) && ne.Timeout():
+		c.srv.metrics.dropped.WithLabelValues(dropKeepalive).Inc()
+	}
+	c.log.Debug("session read ended", "err", err)
+}
+
+// handleFrame decodes one frame and runs its requests. Requests that touch
+// the store run concurrently (bounded by MaxInflight); the rest run inline so
+// that pn_auth takes effect before the next frame is read.
+func (c *session) handleFrame(b []byte) {
+	f, err := wire.DecodeFrame(b, c.srv.cfg.MaxFrameBytes, c.srv.cfg.MaxBatch)
+	if err != nil {
+		c.srv.metrics.requests.WithLabelValues(methodLabel(""), codeLabel(err)).Inc()
+		c.send(wire.EncodeError(nil, toWire(err)))
+		return
+	}
+	if !f.Batch {
+		r := &f.Requests[0]
+		if r.Method != wire.MethodPublish && r.Method != wire.MethodHistory {
+			c.respond(r, c.call(r))
+			return
+		}
+		c.spawn(func() { c.respond(r, c.call(r)) })
+		return
+	}
+	c.spawn(func() {
+		out := make([]byte, 0, 256)
+		out = append(out, '[')
+		n := 0
+		for i := range f.Requests {
+			r := &f.Requests[i]
+			frame := c.encode(r, c.call(r))
+			if frame == nil {
+				continue
+			}
+			if n > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, frame...)
+			n++
+		}
+		if n > 0 {
+			c.send(append(out, ']'))
+		}
+	})
+}
+
+// spawn runs fn as a request goroutine, waiting for a free inflight slot.
+// During draining it answers nothing more: the peer is being told to go.
+func (c *session) spawn(fn func()) {
+	select {
+	case c.inflight <- struct{}{}:
+	case <-c.ctx.Done():
+		return
+	}
+	c.qmu.Lock()
+	if c.draining {
+		c.qmu.Unlock()
+		<-c.inflight
+		return
+	}
+	c.handlers.Add(1)
+	c.qmu.Unlock()
+	go func() {
+		defer c.handlers.Done()
+		defer func() { <-c.inflight }()
+		fn()
+	}()
+}
+
+// outcome is a handler's result or error.
+type outcome struct {
+	result any
+	err    error
+}
+
+func (c *session) respond(r *wire.Request, o outcome) {
+	if frame := c.encode(r, o); frame != nil {
+		c.send(frame)
+	}
+}
+
+// encode builds the response frame; nil for notifications (no id).
+func (c *session) encode(r *wire.Request, o outcome) []byte {
+	c.srv.metrics.requests.WithLabelValues(methodLabel(r.Method), codeLabel(o.err)).Inc()
+	if o.err != nil {
+		if we := toWire(o.err); we.Data.Code == int(CodeInternal) {
+			c.log.Error("request failed", "method", methodLabel(r.Method), "err", o.err)
+		}
+	}
+	if r.IsNotification() && r.Check() == nil {
+		return nil
+	}
+	if o.err != nil {
+		return wire.EncodeError(r.ID, toWire(o.err))
+	}
+	frame, err := wire.EncodeResult(r.ID, o.result)
+	if err != nil {
+		c.log.Error("encode result", "method", r.Method, "err", err)
+		return wire.EncodeError(r.ID, toWire(errCode(CodeInternal)))
+	}
+	return frame
+}
+
+// send queues a frame for sendLoop without blocking. A session whose queue
+// is over its bounds is closed as a slow consumer; send then returns false.
+func (c *session) send(frame []byte) bool {
+	cfg := &c.srv.cfg
+	c.qmu.Lock()
+	if c.closed {
+		c.qmu.Unlock()
+		return false
+	}
+	if len(c.queue) >= cfg.SendQueueFrames || c.qbytes+len(frame) > cfg.SendQueueBytes {
+		c.queue, c.qbytes = nil, 0
+		c.setCloseLocked(websocket.ClosePolicyViolation, CodeSlowConsumer)
+		c.qmu.Unlock()
+		c.srv.metrics.dropped.WithLabelValues(dropSlowConsumer).Inc()
+		c.signal()
+		return false
+	}
+	c.queue = append(c.queue, frame)
+	c.qbytes += len(frame)
+	c.qmu.Unlock()
+	c.signal()
+	return true
+}
+
+func (c *session) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// closeWith asks sendLoop to finish pending responses and close the
+// connection with the given websocket status and error code as the reason.
+func (c *session) closeWith(status int, code Code) {
+	c.qmu.Lock()
+	c.setCloseLocked(status, code)
+	c.qmu.Unlock()
+	c.signal()
+}
+
+func (c *session) setCloseLocked(status int, code Code) {
+	c.draining = true
+	if c.closeMsg == nil {
+		reason := strconv.Itoa(int(code)) + " " + errorTable[code].Message
+		c.closeMsg = websocket.FormatCloseMessage(status, reason)
+	}
+}
+
+// stopAccepting makes spawn refuse new request goroutines.
+func (c *session) stopAccepting() {
+	c.qmu.Lock()
+	c.draining = true
+	c.qmu.Unlock()
+}
+
+// goAway tells the peer to reconnect after the given delay and closes the
+// session once its in-flight requests are answered.
+func (c *session) goAway(reason string, after time.Duration) {
+	if frame, err := wire.EncodeNotification(wire.MethodReconnect, wire.Reconnect{Reason: reason, AfterMs: after.Milliseconds()}); err == nil {
+		c.send(frame)
+	}
+	c.closeWith(websocket.CloseGoingAway, CodeShuttingDown)
+}
+
+// sendLoop owns every data write on the connection: queued frames, pings
+// and the final close frame.
+func (c *session) sendLoop() {
+	defer close(c.sendDone)
+	defer func() {
+		c.qmu.Lock()
+		c.closed, c.queue, c.qbytes = true, nil, 0
+		c.qmu.Unlock()
+	}()
+	cfg := &c.srv.cfg
+	ping := time.NewTicker(cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-c.wake:
+		case <-ping.C:
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, c.srv.now().Add(cfg.WriteTimeout)); err != nil {
+				c.conn.Close()
+				return
+			}
+			continue
+		case <-c.ctx.Done():
+			return
+		}
+		frames, closing := c.take()
+		if !c.writeFrames(frames) {
+			return
+		}
+		if !closing {
+			continue
+		}
+		// Answer what is in flight before saying goodbye.
+		c.handlers.Wait()
+		frames, _ = c.take()
+		if !c.writeFrames(frames) {
+			return
+		}
+		c.qmu.Lock()
+		msg := c.closeMsg
+		c.queue = nil
+		c.qmu.Unlock()
+		_ = c.conn.WriteControl(websocket.CloseMessage, msg, c.srv.now().Add(cfg.WriteTimeout))
+		// The read loop ends when the peer answers the close or the grace passes.
+		c.conn.UnderlyingConn().SetReadDeadline(c.srv.now().Add(closeGrace))
+		return
+	}
+}
+
+// take removes the pending frames; closing reports a requested close.
+func (c *session) take() (frames [][]byte, closing bool) {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	frames, c.queue, c.qbytes = c.queue, nil, 0
+	return frames, c.closeMsg != nil
+}
+
+func (c *session) writeFrames(frames [][]byte) bool {
+	for _, f := range frames {
+		c.conn.SetWriteDeadline(c.srv.now().Add(c.srv.cfg.WriteTimeout))
+		if err := c.conn.WriteMessage(websocket.TextMessage, f); err != nil {
+			c.log.Debug("write failed", "err", err)
+			c.conn.Close()
+			return false
+		}
+	}
+	return true
+}

@@ -54,6 +54,7 @@ type session struct {
 	draining bool          // no new requests; close pending; guarded by qmu
 	closeMsg []byte        // close frame to send after the queue drains; guarded by qmu
 	closed   bool          // sendLoop has returned; guarded by qmu
+	slow     bool          // queue overflowed: drop everything but the close; guarded by qmu
 	wake     chan struct{} // capacity 1: tells sendLoop there is work
 
 	subMu sync.Mutex
@@ -287,12 +288,12 @@ func (c *session) encode(r *wire.Request, o outcome) []byte {
 func (c *session) send(frame []byte) bool {
 	cfg := &c.srv.cfg
 	c.qmu.Lock()
-	if c.closed {
+	if c.closed || c.slow {
 		c.qmu.Unlock()
 		return false
 	}
 	if len(c.queue) >= cfg.SendQueueFrames || c.qbytes+len(frame) > cfg.SendQueueBytes {
-		c.queue, c.qbytes = nil, 0
+		c.queue, c.qbytes, c.slow = nil, 0, true
 		c.setCloseLocked(websocket.ClosePolicyViolation, CodeSlowConsumer)
 		c.qmu.Unlock()
 		c.srv.metrics.dropped.WithLabelValues(dropSlowConsumer).Inc()

@@ -85,6 +85,8 @@ func AuthMessage(nonce, nodeKey []byte, chainID uint64) []byte {
 
 // AuthParams is the single param of pn_auth.
 type AuthParams struct {
+	// Address is the 0x-prefixed address of the session key that signed.
+	Address string `json:"address"`
 	// Signature is the 65-byte [R || S || V] secp256k1 signature over
 	// AuthMessage, hashed as an EIP-191 personal message.
 	Signature Bytes `json:"signature"`

@@ -180,6 +180,10 @@ func loadConfig(args []string, dev bool, environ []string, stderr io.Writer) (co
 	if fs.NArg() > 0 {
 		return c, false, s, configError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
 	}
+	// Remember the flags' values: the file and environment are applied to
+	// the same fields next, and the flags then win.
+	flagVals := make(map[string]string)
+	fs.Visit(func(f *flag.Flag) { flagVals[f.Name] = f.Value.String() })
 	if *path != "" {
 		if err := s.applyFile(*path); err != nil {
 			return c, *check, s, configError{err}
@@ -190,16 +194,12 @@ func loadConfig(args []string, dev bool, environ []string, stderr io.Writer) (co
 	if err := s.applyEnv(environ); err != nil {
 		return c, *check, s, configError{err}
 	}
-	var ferr error
-	fs.Visit(func(f *flag.Flag) {
-		if st := s.byName[f.Name]; st != nil {
-			if err := st.value.Set(f.Value.String()); err != nil && ferr == nil {
-				ferr = err
+	for name, v := range flagVals {
+		if st := s.byName[name]; st != nil {
+			if err := st.value.Set(v); err != nil {
+				return c, *check, s, configError{fmt.Errorf("--%s: %w", name, err)}
 			}
 		}
-	})
-	if ferr != nil {
-		return c, *check, s, configError{ferr}
 	}
 	if err := c.validate(); err != nil {
 		return c, *check, s, configError{err}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -52,7 +53,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		c.cancel()
 		we := toWire(err)
 		msg := websocket.FormatCloseMessage(websocket.ClosePolicyViolation, strconv.Itoa(we.Data.Code)+" "+we.Message)
-		_ = conn.WriteControl(websocket.CloseMessage, msg, s.now().Add(s.cfg.WriteTimeout))
+		_ = conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(s.cfg.WriteTimeout))
 		conn.Close()
 		return
 	}

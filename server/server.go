@@ -49,7 +49,8 @@ type Deps struct {
 	// Registry receives the server's metrics and is served on /metrics; nil
 	// means a private registry.
 	Registry *prometheus.Registry
-	// Now is the clock; nil means time.Now. Tests inject it.
+	// Now is the logical clock (timestamp skew, rate limits, node info);
+	// nil means time.Now. Socket deadlines always use the real clock.
 	Now func() time.Time
 	// Ready reports extra readiness conditions for /readyz; nil means ready.
 	Ready func() error

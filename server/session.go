@@ -99,10 +99,10 @@ func (c *session) run() {
 	}()
 
 	c.conn.SetReadLimit(int64(cfg.MaxFrameBytes) * hardReadLimitFactor)
-	c.conn.SetReadDeadline(c.srv.now().Add(cfg.AuthTimeout))
+	c.conn.SetReadDeadline(time.Now().Add(cfg.AuthTimeout))
 	c.conn.SetPongHandler(func(string) error {
 		if c.authed.Load() {
-			c.conn.SetReadDeadline(c.srv.now().Add(2 * cfg.PingInterval))
+			c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
 		}
 		return nil
 	})
@@ -135,7 +135,7 @@ func (c *session) run() {
 			return
 		}
 		if c.authed.Load() {
-			c.conn.SetReadDeadline(c.srv.now().Add(2 * cfg.PingInterval))
+			c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
 		}
 		c.handleFrame(buf)
 		if cap(buf) > 64<<10 {
@@ -363,7 +363,7 @@ func (c *session) sendLoop() {
 		select {
 		case <-c.wake:
 		case <-ping.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, c.srv.now().Add(cfg.WriteTimeout)); err != nil {
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteTimeout)); err != nil {
 				c.conn.Close()
 				return
 			}
@@ -388,9 +388,9 @@ func (c *session) sendLoop() {
 		msg := c.closeMsg
 		c.queue = nil
 		c.qmu.Unlock()
-		_ = c.conn.WriteControl(websocket.CloseMessage, msg, c.srv.now().Add(cfg.WriteTimeout))
+		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cfg.WriteTimeout))
 		// The read loop ends when the peer answers the close or the grace passes.
-		c.conn.UnderlyingConn().SetReadDeadline(c.srv.now().Add(closeGrace))
+		c.conn.UnderlyingConn().SetReadDeadline(time.Now().Add(closeGrace))
 		return
 	}
 }
@@ -405,7 +405,7 @@ func (c *session) take() (frames [][]byte, closing bool) {
 
 func (c *session) writeFrames(frames [][]byte) bool {
 	for _, f := range frames {
-		c.conn.SetWriteDeadline(c.srv.now().Add(c.srv.cfg.WriteTimeout))
+		c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
 		if err := c.conn.WriteMessage(websocket.TextMessage, f); err != nil {
 			c.log.Debug("write failed", "err", err)
 			c.conn.Close()

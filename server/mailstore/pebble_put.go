@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -80,6 +81,11 @@ func (s *PebbleStore) commitLoop() {
 		seen:   make(map[Hash]struct{}),
 		deltas: make(map[uint64]bucketCounter),
 	}
+	synced := make(chan *inflight, maxInflight)
+	var wg sync.WaitGroup
+	wg.Go(func() { s.syncLoop(synced) })
+	defer wg.Wait()
+	defer close(synced)
 	var reqs []*putRequest
 	for {
 		req, ok := <-s.reqs
@@ -104,7 +110,7 @@ func (s *PebbleStore) commitLoop() {
 				break gather
 			}
 		}
-		s.commit(c, reqs)
+		synced <- s.commit(c, reqs)
 		clear(reqs)
 		if !open {
 			return
@@ -112,25 +118,44 @@ func (s *PebbleStore) commitLoop() {
 	}
 }
 
+// maxInflight bounds the batches applied but not yet known to be synced.
+const maxInflight = 8
+
 // committer holds the committer goroutine's reusable scratch state.
 type committer struct {
 	seen    map[Hash]struct{}        // hashes already in the batch being built
 	deltas  map[uint64]bucketCounter // per-bucket additions in the batch being built
-	stored  []int                    // per request
 	key     []byte
 	ival    []byte
 	touched []uint64
 }
 
-// commit writes one group of requests as one synced batch and answers each request.
+// inflight is an applied batch waiting for its WAL sync, with the requests it answers.
+type inflight struct {
+	batch  *pebble.Batch // nil if the requests stored nothing new
+	reqs   []*putRequest
+	stored []int // per request
+	envs   int
+	err    error // set if building or applying failed; the requests get it after earlier batches synced
+	start  time.Time
+}
+
+// commit builds one group of requests into one batch and applies it with pebble's ApplyNoSyncWait:
+// it is in the memtable and visible when commit returns, and its WAL sync is pending. The returned
+// inflight goes to syncLoop, which waits for the sync before answering, so no Put is acknowledged
+// before its data is durable, while the next group is already being built (pipelining).
 //
 // Deduplication costs one pebble Get per envelope, on its data key, which is a pure function of the
 // envelope (bucket, content topic, timestamp, hash). Bloom filters on every level make the usual miss
-// cheap: it rarely reads a data block. Within a batch, duplicates are caught by a map. Because only this
-// goroutine writes envelopes and it applies each batch before building the next, the counters never
-// count a duplicate.
-func (s *PebbleStore) commit(c *committer, reqs []*putRequest) {
-	start := time.Now()
+// cheap: it rarely reads a data block. Within a batch, duplicates are caught by a map. Only this
+// goroutine writes envelopes, and each batch is visible before the next is built, so the counters never
+// count a duplicate. A duplicate of an envelope whose batch is still syncing is answered after that
+// batch is synced, because syncLoop answers in order.
+func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
+	f := &inflight{reqs: slices.Clone(reqs), stored: make([]int, len(reqs)), start: time.Now()}
+	for _, r := range reqs {
+		f.envs += len(r.envs)
+	}
 	s.commitMu.Lock()
 	defer s.commitMu.Unlock()
 	s.stateMu.RLock()
@@ -139,14 +164,12 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) {
 
 	clear(c.seen)
 	clear(c.deltas)
-	c.stored = slices.Grow(c.stored[:0], len(reqs))[:len(reqs)]
 	added := 0
 	b := s.db.NewBatch()
-	defer b.Close()
-	fail := func(err error) {
-		for _, r := range reqs {
-			r.done <- putResult{err: err}
-		}
+	fail := func(err error) *inflight {
+		b.Close()
+		f.err = err
+		return f
 	}
 	for i, r := range reqs {
 		stored := 0
@@ -163,8 +186,7 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) {
 			c.key = appendDataKey(c.key[:0], bucket, e.ContentTopic, e.Timestamp, &e.Hash)
 			exists, err := s.exists(c.key)
 			if err != nil {
-				fail(fmt.Errorf("mailstore: put: dedup lookup: %w", err))
-				return
+				return fail(fmt.Errorf("mailstore: put: dedup lookup: %w", err))
 			}
 			if exists {
 				continue
@@ -173,54 +195,72 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) {
 			copy(op.Key, c.key)
 			appendDataValue(op.Value[:0], e)
 			if err := op.Finish(); err != nil {
-				fail(fmt.Errorf("mailstore: put: %w", err))
-				return
+				return fail(fmt.Errorf("mailstore: put: %w", err))
 			}
 			c.key = appendIndexKey(c.key[:0], s.lay.indexBucketOf(e.Timestamp), &e.Hash)
 			c.ival = appendIndexValue(c.ival[:0], e)
 			if err := b.Set(c.key, c.ival, nil); err != nil {
-				fail(fmt.Errorf("mailstore: put: %w", err))
-				return
+				return fail(fmt.Errorf("mailstore: put: %w", err))
 			}
 			d := c.deltas[bucket]
 			d.add(e.Timestamp, e.Size())
 			c.deltas[bucket] = d
 			stored++
 		}
-		c.stored[i] = stored
+		f.stored[i] = stored
 		added += stored
 	}
+	if added == 0 {
+		b.Close()
+		return f
+	}
 
-	if added > 0 {
-		c.touched = c.touched[:0]
-		s.stateMu.RLock()
-		for bucket, d := range c.deltas {
-			cur := s.counters[bucket]
-			cur.merge(d)
-			c.key = append(c.key[:0], famCounter)
-			c.key = binary.BigEndian.AppendUint64(c.key, bucket)
-			c.ival = appendCounterValue(c.ival[:0], cur)
-			if err := b.Set(c.key, c.ival, nil); err != nil {
-				s.stateMu.RUnlock()
-				fail(fmt.Errorf("mailstore: put: %w", err))
-				return
+	c.touched = c.touched[:0]
+	s.stateMu.RLock()
+	for bucket, d := range c.deltas {
+		cur := s.counters[bucket]
+		cur.merge(d)
+		c.key = append(c.key[:0], famCounter)
+		c.key = binary.BigEndian.AppendUint64(c.key, bucket)
+		c.ival = appendCounterValue(c.ival[:0], cur)
+		if err := b.Set(c.key, c.ival, nil); err != nil {
+			s.stateMu.RUnlock()
+			return fail(fmt.Errorf("mailstore: put: %w", err))
+		}
+		c.touched = append(c.touched, bucket)
+	}
+	s.stateMu.RUnlock()
+	if err := s.db.ApplyNoSyncWait(b, pebble.Sync); err != nil {
+		return fail(fmt.Errorf("mailstore: put: apply: %w", err))
+	}
+	s.applyDeltas(c)
+	f.batch = b
+	return f
+}
+
+// syncLoop answers applied batches in order, each once its WAL sync is done. It returns when
+// commitLoop closes synced.
+func (s *PebbleStore) syncLoop(synced <-chan *inflight) {
+	for f := range synced {
+		err := f.err
+		if f.batch != nil {
+			if serr := f.batch.SyncWait(); serr != nil {
+				err = fmt.Errorf("mailstore: put: wal sync: %w", serr)
+				s.log.Error("wal sync failed; the store is no longer durable", "err", serr)
 			}
-			c.touched = append(c.touched, bucket)
+			f.batch.Close()
 		}
-		s.stateMu.RUnlock()
-		if err := b.Commit(pebble.Sync); err != nil {
-			fail(fmt.Errorf("mailstore: put: commit: %w", err))
-			return
+		added := 0
+		for i, r := range f.reqs {
+			if err != nil {
+				r.done <- putResult{err: err}
+				continue
+			}
+			added += f.stored[i]
+			r.done <- putResult{stored: f.stored[i]}
 		}
-		s.applyDeltas(c)
+		s.metrics.observeCommit(f.envs, added, time.Since(f.start))
 	}
-
-	envs := 0
-	for i, r := range reqs {
-		envs += len(r.envs)
-		r.done <- putResult{stored: c.stored[i]}
-	}
-	s.metrics.observeCommit(envs, added, time.Since(start))
 }
 
 // applyDeltas publishes a committed batch's counters. The caller holds commitMu.

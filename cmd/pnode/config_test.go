@@ -110,3 +110,11 @@ func FuzzConfigFile(f *testing.F) {
 		_ = s.applyYAML("fuzz.yaml", b)
 	})
 }
+
+// TestSampleConfig: the shipped sample config is valid.
+func TestSampleConfig(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := realMain([]string{"run", "--config", "../../deploy/pnode.yaml", "--check-config"}, &out, &errb); err != nil {
+		t.Fatalf("deploy/pnode.yaml: %v\n%s", err, errb.String())
+	}
+}

@@ -1,0 +1,42 @@
+# pnmarket: the two commands that matter are `make run` and `make test`.
+GO ?= go
+FUZZTIME ?= 5s
+
+.PHONY: run test test-short fuzz-smoke vet build generate check-generate bench-smoke
+
+## run: a complete local provider with embedded defaults (same as `go run ./cmd/pnode dev`)
+run:
+	$(GO) run ./cmd/pnode dev
+
+## test: every test with the race detector, then each fuzz target for $(FUZZTIME)
+test: vet
+	$(GO) test -race -timeout 20m ./...
+	$(MAKE) fuzz-smoke
+
+## test-short: the unit tests without process-level and benchmark smoke tests
+test-short:
+	$(GO) test -short ./...
+
+vet:
+	$(GO) vet ./...
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+## fuzz-smoke: run every Fuzz target briefly (CI); go test -fuzz takes one target at a time
+fuzz-smoke:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/fuzz-$$t.log 2>&1 || { cat /tmp/fuzz-$$t.log; exit 1; }; \
+	  done; \
+	done
+
+## generate: regenerate checked-in generated code
+generate:
+	$(GO) generate ./...
+
+## check-generate: fail if generated code is stale
+check-generate: generate
+	git diff --exit-code

@@ -271,7 +271,7 @@ func serve(ctx context.Context, c config, dev bool, log *slog.Logger, stdout io.
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	store, err := mailstore.Open(filepath.Join(c.DataDir, "store"), c.Store, log.With("component", "mailstore"))
+	store, err := mailstore.Open(filepath.Join(c.DataDir, "store"), c.Store, log)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -280,6 +280,7 @@ func serve(ctx context.Context, c config, dev bool, log *slog.Logger, stdout io.
 			log.Error("close store", "err", err)
 		}
 	}()
+	reg.MustRegister(store.Collectors()...)
 	srv, err := server.New(c.Server, server.Deps{NodeKey: key, Store: store, Logger: log, Registry: reg})
 	if err != nil {
 		return err

@@ -1,0 +1,357 @@
+// Package apns sends content-free wakeups to Apple Push Notification service
+// with github.com/sideshow/apns2.
+//
+// One Sender holds one app credential (a provider-token key or a client
+// certificate) and its HTTP/2 connection pool: Config.Connections x/net/http2
+// Transports used round-robin. Each multiplexes up to the server's
+// SETTINGS_MAX_CONCURRENT_STREAMS (1000 at APNs) requests on one connection
+// and dials another connection only when every stream is busy, so a pool of
+// one already carries 1000 in-flight sends. The default of two connections
+// is for resilience (a stalled connection takes half the traffic with it
+// until the ping timeout, not all of it); more connections cost CPU, as each
+// one coalesces fewer frames per write (see gateways/README.md).
+// Config.Concurrency caps in-flight requests per Sender.
+//
+// Send flow:
+//
+//	Notification -> local checks (token hex, sizes, header values)
+//	  -> payload {"aps": {...}, "n": nonce}          content-free, <= 4 KiB
+//	  -> wait for a concurrency slot (ctx)
+//	  -> apns2 PushWithContext under Config.Timeout
+//	  -> reply status + reason (+ Retry-After, captured by the transport)
+//	  -> nil or an error of one gateways class
+//
+// A Background wakeup is {"aps":{"content-available":1},"n":...} with
+// apns-push-type background and priority 5. An Alert wakeup is
+// {"aps":{"alert":{"title":...,"body":...},"mutable-content":1},"n":...}
+// with push type alert and priority 10, so the app's notification service
+// extension can fetch the real message and replace the generic text.
+//
+// Provider tokens (ES256 JWTs) are made and refreshed every 50 minutes by
+// apns2's token package under its own mutex, so a Sender is safe for
+// concurrent use. On 403 ExpiredProviderToken the Sender forces a new token
+// for the next send.
+//
+// Metrics are left to the caller: every Send result maps onto one
+// gateways.Class (gateways.ClassOf), which the server's push workers count
+// per gateway, with the latency they measure around Send. That keeps one
+// owner for the push metrics however many credentials a node loads.
+package apns
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/sideshow/apns2"
+	"github.com/sideshow/apns2/payload"
+	"github.com/sideshow/apns2/token"
+	"golang.org/x/net/http2"
+
+	"github.com/pnmarket/pnmarket/gateways"
+)
+
+// idleConnTimeout closes a connection that carried no request for this long.
+const idleConnTimeout = 5 * time.Minute
+
+// Sender sends wakeups with one APNs credential. It is safe for concurrent
+// use and satisfies gateways.Sender.
+type Sender struct {
+	logger  *slog.Logger    // static after construction
+	clients []*apns2.Client // static after construction; one per connection, each safe for concurrent use
+	token   *token.Token    // static after construction; nil with certificate auth; guarded by its own mutex
+	topic   string          // static after construction
+	timeout time.Duration   // static after construction
+	slots   chan struct{}   // semaphore of Config.Concurrency in-flight sends
+	next    atomic.Uint64   // round-robin index into clients
+}
+
+var _ gateways.Sender = (*Sender)(nil)
+
+// New builds a Sender from cfg; a nil logger discards. It does not
+// connect: the first Send dials.
+func New(cfg Config, logger *slog.Logger) (*Sender, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Sender{
+		logger:  logger.With("component", "apns", "topic", cfg.Topic),
+		topic:   cfg.Topic,
+		timeout: cfg.Timeout,
+		slots:   make(chan struct{}, cfg.Concurrency),
+	}
+	tlsConfig := &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
+	var cert tls.Certificate
+	if cfg.tokenAuth() {
+		key, err := token.AuthKeyFromBytes(cfg.KeyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("apns key: %w", err)
+		}
+		s.token = &token.Token{AuthKey: key, KeyID: cfg.KeyID, TeamID: cfg.TeamID}
+		if _, err := s.token.Generate(); err != nil {
+			return nil, fmt.Errorf("apns provider token: %w", err)
+		}
+	} else {
+		var err error
+		if cert, err = cfg.loadCertificate(); err != nil {
+			return nil, fmt.Errorf("apns certificate: %w", err)
+		}
+		tlsConfig.Certificates = []tls.Certificate{cert}
+	}
+	host := cfg.Host
+	switch {
+	case host != "":
+		host = strings.TrimSuffix(host, "/")
+	case cfg.Production:
+		host = apns2.HostProduction
+	default:
+		host = apns2.HostDevelopment
+	}
+	dialer := &tls.Dialer{NetDialer: &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: apns2.TCPKeepAlive}}
+	for range cfg.Connections {
+		transport := &http2.Transport{
+			TLSClientConfig: tlsConfig,
+			DialTLSContext: func(ctx context.Context, network, addr string, c *tls.Config) (net.Conn, error) {
+				d := *dialer
+				d.Config = c
+				return d.DialContext(ctx, network, addr)
+			},
+			ReadIdleTimeout: cfg.PingInterval,
+			// Connections dialled for a burst (before the server's SETTINGS
+			// raise the initial 100-stream assumption) close once unused.
+			IdleConnTimeout: idleConnTimeout,
+		}
+		s.clients = append(s.clients, &apns2.Client{
+			Host:        host,
+			Certificate: cert,
+			Token:       s.token,
+			// No http.Client.Timeout: every request carries a ctx deadline.
+			HTTPClient: &http.Client{Transport: &replyTransport{next: transport}},
+		})
+	}
+	s.logger.Info("apns sender ready", "config", cfg, "host", host)
+	return s, nil
+}
+
+// Close closes idle connections. In-flight sends finish; a Send after Close
+// dials again.
+func (s *Sender) Close() error {
+	for _, c := range s.clients {
+		c.CloseIdleConnections()
+	}
+	return nil
+}
+
+// Send delivers one wakeup. It returns nil when APNs accepted it, otherwise
+// an error matching one gateways class: *gateways.RejectedError for replies
+// and local refusals, or a wrapped transport error with
+// gateways.ErrRetryable (timeouts, resets) or gateways.ErrAuth (TLS trust
+// or handshake failures).
+func (s *Sender) Send(ctx context.Context, n gateways.Notification) error {
+	notif, err := s.build(n)
+	if err != nil {
+		return fmt.Errorf("apns push to %s: %w", gateways.TokenPrefix(n.Token), err)
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("apns push: %w: waiting for a slot: %w", gateways.ErrRetryable, context.Cause(ctx))
+	}
+	defer func() { <-s.slots }()
+	return s.push(ctx, notif)
+}
+
+// push performs the request and classifies its outcome.
+func (s *Sender) push(ctx context.Context, notif *apns2.Notification) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	var rep reply
+	ctx = context.WithValue(ctx, replyKey{}, &rep)
+	client := s.clients[s.next.Add(1)%uint64(len(s.clients))]
+	res, err := client.PushWithContext(ctx, notif)
+	switch {
+	case err == nil && res.StatusCode == apns2.StatusSent:
+		return nil
+	case err == nil:
+		if res.Reason == apns2.ReasonExpiredProviderToken {
+			s.refreshToken(rep.bearer)
+		}
+		rerr := classify(res.StatusCode, res.Reason, gateways.ParseRetryAfter(rep.retryAfter, time.Now()))
+		rerr.Timestamp = res.Timestamp.Time
+		return fmt.Errorf("apns push to %s: %w", gateways.TokenPrefix(notif.DeviceToken), rerr)
+	case rep.status == apns2.StatusSent:
+		// APNs accepted it; only the (normally empty) body was odd.
+		return nil
+	case rep.status != 0:
+		// A reply whose body apns2 could not decode: classify the status.
+		rerr := classify(rep.status, "", gateways.ParseRetryAfter(rep.retryAfter, time.Now()))
+		return fmt.Errorf("apns push to %s: %w", gateways.TokenPrefix(notif.DeviceToken), rerr)
+	default:
+		return transportError(ctx, gateways.TokenPrefix(notif.DeviceToken), err)
+	}
+}
+
+// refreshToken makes the next send sign a new provider token, unless
+// another send already replaced the rejected one.
+func (s *Sender) refreshToken(sent string) {
+	if s.token == nil {
+		return
+	}
+	s.token.Lock()
+	defer s.token.Unlock()
+	if "bearer "+s.token.Bearer == sent {
+		s.token.IssuedAt = 0
+		s.logger.Debug("apns provider token expired early; forcing a refresh")
+	}
+}
+
+// build checks n and turns it into an apns2 Notification with a
+// content-free payload.
+func (s *Sender) build(n gateways.Notification) (*apns2.Notification, error) {
+	if !validToken(n.Token) {
+		return nil, &gateways.RejectedError{Class: gateways.ErrUnregistered, Reason: apns2.ReasonBadDeviceToken}
+	}
+	topic := n.Topic
+	if topic == "" {
+		topic = s.topic
+	}
+	switch {
+	case len(n.Nonce) > gateways.MaxNonceLen:
+		return nil, local("nonce too long")
+	case len(n.ID) > gateways.MaxIDLen:
+		return nil, local("id too long")
+	case len(n.CollapseID) > MaxCollapseIDBytes:
+		return nil, &gateways.RejectedError{Class: gateways.ErrBadRequest, Reason: apns2.ReasonBadCollapseID}
+	case !headerSafe(topic) || !headerSafe(n.CollapseID):
+		return nil, local("topic or collapse id is not a valid header value")
+	}
+	p := payload.NewPayload()
+	notif := &apns2.Notification{
+		ApnsID:      apnsID(n.ID),
+		CollapseID:  n.CollapseID,
+		DeviceToken: n.Token,
+		Topic:       topic,
+		Expiration:  n.Expiration,
+	}
+	switch n.PushType {
+	case gateways.Background:
+		p.ContentAvailable()
+		notif.PushType = apns2.PushTypeBackground
+		notif.Priority = apns2.PriorityLow
+	case gateways.Alert:
+		if n.AlertTitle == "" && n.AlertBody == "" {
+			return nil, local("alert without title or body")
+		}
+		p.MutableContent()
+		if n.AlertTitle != "" {
+			p.AlertTitle(n.AlertTitle)
+		}
+		if n.AlertBody != "" {
+			p.AlertBody(n.AlertBody)
+		}
+		notif.PushType = apns2.PushTypeAlert
+		notif.Priority = apns2.PriorityHigh
+	default:
+		return nil, local("unknown push type")
+	}
+	if n.Nonce != "" {
+		p.Custom("n", n.Nonce)
+	}
+	body, err := p.MarshalJSON()
+	if err != nil {
+		return nil, local("payload: " + err.Error())
+	}
+	if len(body) > MaxPayloadBytes {
+		return nil, &gateways.RejectedError{Class: gateways.ErrBadRequest, Reason: apns2.ReasonPayloadTooLarge}
+	}
+	notif.Payload = body
+	return notif, nil
+}
+
+// local is a refusal decided before sending.
+func local(reason string) *gateways.RejectedError {
+	return &gateways.RejectedError{Class: gateways.ErrBadRequest, Reason: reason}
+}
+
+// validToken reports whether token is a plausible APNs device token: hex
+// digits only (it becomes part of the URL path), 1 to MaxTokenLen of them.
+func validToken(token string) bool {
+	if token == "" || len(token) > MaxTokenLen {
+		return false
+	}
+	for i := 0; i < len(token); i++ {
+		c := token[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// headerSafe reports whether v can be sent as an HTTP header value.
+func headerSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// apnsID returns id when it is a canonical UUID, "" when id is empty (APNs
+// then assigns one), and otherwise a UUID (version 8) derived from
+// SHA-256(id), so every retry of one wakeup carries the same apns-id.
+func apnsID(id string) string {
+	if id == "" {
+		return ""
+	}
+	if isUUID(id) {
+		return strings.ToLower(id)
+	}
+	sum := sha256.Sum256([]byte(id))
+	sum[6] = sum[6]&0x0f | 0x80
+	sum[8] = sum[8]&0x3f | 0x80
+	var b [36]byte
+	hex.Encode(b[0:8], sum[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], sum[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], sum[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], sum[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], sum[10:16])
+	return string(b[:])
+}
+
+// isUUID reports whether s has the canonical 8-4-4-4-12 hex form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}

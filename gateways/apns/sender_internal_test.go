@@ -1,0 +1,78 @@
+package apns
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/sideshow/apns2"
+
+	"github.com/pnmarket/pnmarket/gateways"
+	"github.com/pnmarket/pnmarket/gateways/apns/apnstest"
+)
+
+// TestSendWaitsForSlot checks that Send waits for a concurrency slot under
+// the caller's context.
+func TestSendWaitsForSlot(t *testing.T) {
+	key, err := apnstest.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.KeyPEM, cfg.KeyID, cfg.TeamID, cfg.Topic = key.PEM, key.KeyID, key.TeamID, "im.status.ethereum"
+	cfg.Concurrency = 1
+	s, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.slots <- struct{}{} // a send in flight
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
+	defer cancel()
+	err = s.Send(ctx, gateways.Notification{Token: "00ff", Nonce: "x"})
+	if !errors.Is(err, gateways.ErrRetryable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want retryable deadline", err)
+	}
+}
+
+// TestExpiredProviderTokenRefreshes checks that 403 ExpiredProviderToken
+// makes the next send sign a new provider token, and that a rejection of
+// an already replaced token does not force another one.
+func TestExpiredProviderTokenRefreshes(t *testing.T) {
+	key, err := apnstest.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := apnstest.NewServer(apnstest.Options{Keys: []apnstest.ProviderKey{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cfg := DefaultConfig()
+	cfg.KeyPEM, cfg.KeyID, cfg.TeamID, cfg.Topic = key.PEM, key.KeyID, key.TeamID, "im.status.ethereum"
+	cfg.Host, cfg.RootCAs = srv.URL(), srv.CertPool()
+	s, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := gateways.Notification{Token: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00", Nonce: "x"}
+
+	first := s.token.Bearer
+	srv.FailNext(1, apnstest.Fault{Status: 403, Reason: apns2.ReasonExpiredProviderToken})
+	if err := s.Send(t.Context(), n); !errors.Is(err, gateways.ErrAuth) {
+		t.Fatalf("send: %v, want ErrAuth", err)
+	}
+	if err := s.Send(t.Context(), n); err != nil {
+		t.Fatalf("send after refresh: %v", err)
+	}
+	second := s.token.Bearer
+	if second == first {
+		t.Fatal("provider token not refreshed after ExpiredProviderToken")
+	}
+	s.refreshToken("bearer " + first) // a late rejection of the old token
+	if s.token.IssuedAt == 0 {
+		t.Fatal("rejection of a replaced token forced another refresh")
+	}
+}

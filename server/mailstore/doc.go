@@ -50,16 +50,24 @@
 //
 // # Ingest, deduplication and durability
 //
-// Put validates its envelopes and queues them for one committer goroutine, which takes every Put
-// queued at that moment (up to Config.MaxBatchEnvelopes / MaxBatchBytes, never splitting a call),
-// writes them into one pebble batch and commits it with pebble.Sync: the write-ahead log is fsynced
-// before any caller of that batch is answered. So an acknowledged Put survives a crash or power loss,
-// and concurrent callers share one fsync (group commit); while one batch syncs the next one queues up.
+// Put validates its envelopes, looks them up (below), and queues the call for one committer goroutine.
+// The committer takes every call queued at that moment (up to Config.MaxBatchEnvelopes and
+// MaxBatchBytes, never splitting a call), writes them and the touched bucket counters into one pebble
+// batch, and applies it with a synced write (pebble ApplyNoSyncWait with Sync). A second goroutine waits
+// for each batch's WAL fsync (Batch.SyncWait), in order, and only then answers that batch's callers.
+// So every acknowledged Put is on disk (fsynced write-ahead log) and survives a crash or power loss;
+// concurrent callers share fsyncs (group commit), and the next batch is built while the previous one
+// syncs. Pebble makes a batch visible to readers before its fsync completes (as it always does), so a
+// query may see an envelope whose Put has not returned yet; never the reverse.
 //
-// The data key is a pure function of the envelope, so a duplicate rewrites the same key. To keep the
-// counters exact the committer first does a pebble Get on the data key; bloom filters (10 bits/key on
-// every level) make the common miss cheap. Duplicates within one batch are caught with a map. Envelopes
-// below the horizon are skipped too, so a late copy of an already-pruned envelope is not stored again.
+// The data key is a pure function of the envelope, so a duplicate would rewrite the same key, but the
+// counters must not count it twice. Each Put caller therefore Gets its envelopes' data keys
+// concurrently, before queuing (bloom filters, 10 bits per key on every level, make the usual miss
+// cheap), after noting the number of batches applied so far. Since only the committer writes envelopes,
+// an envelope not found can only have arrived in a batch applied since then; the committer remembers the
+// hashes of its last 64 batches and checks those (or Gets again for a caller that waited longer), and a
+// map catches duplicates within one batch. Envelopes below the pruning horizon are skipped too, so a late
+// copy of a pruned envelope is not stored again.
 //
 // # Retention
 //

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -21,8 +22,8 @@ const (
 )
 
 // PebbleStore is the embedded Store: one pebble database in one directory, no server.
-// It is safe for concurrent use. Open starts two goroutines (the group committer and, if
-// Retention.Interval > 0, the pruner); Close stops and awaits them.
+// It is safe for concurrent use. Open starts the group committer (which runs and awaits its own
+// WAL-sync goroutine) and, if Retention.Interval > 0, the pruner; Close stops and awaits them.
 //
 // Lock order: closeMu, then commitMu, then stateMu.
 type PebbleStore struct {
@@ -46,6 +47,9 @@ type PebbleStore struct {
 	buckets  []uint64                 // guarded by stateMu; sorted keys of counters
 	horizon  uint64                   // guarded by stateMu; first live bucket: all buckets below it were pruned
 	total    bucketCounter            // guarded by stateMu; sums of counters (oldest/newest unused)
+
+	applied atomic.Uint64 // batches applied by the committer; written only by it (see commit)
+	synced  atomic.Uint64 // generation of the last batch known synced; written only by syncLoop
 
 	stopPruner context.CancelFunc // static after construction
 	wg         sync.WaitGroup     // committer and pruner

@@ -15,9 +15,11 @@ import (
 
 // putRequest is one Put call waiting for the committer.
 type putRequest struct {
-	envs  []Envelope
-	bytes int
-	done  chan putResult // buffered; receives exactly one result
+	envs    []Envelope
+	bytes   int
+	checked uint64         // s.applied when the caller's dedup lookups began
+	existed []bool         // per envelope: already stored at that point
+	done    chan putResult // buffered; receives exactly one result
 }
 
 type putResult struct {
@@ -25,11 +27,11 @@ type putResult struct {
 	err    error
 }
 
-// Put stores envelopes durably; see Store.Put. Envelopes are validated first (ErrBadEnvelope), then the
-// call is queued for the committer goroutine, which gathers every queued call into one pebble batch,
-// commits it with a synced WAL write and then answers all of them. ctx bounds the wait for a place in the
-// queue; once queued, Put waits for its batch's commit (one fsync) even if ctx ends, so envs is never
-// read after Put returns.
+// Put stores envelopes durably; see Store.Put. Envelopes are validated first (ErrBadEnvelope), and
+// the caller looks each one up (the dedup pre-check, see commit), then the call is queued for the
+// committer goroutine, which gathers every queued call into one pebble batch. Put returns once that
+// batch's WAL write is fsynced. ctx bounds the wait for a place in the queue; once queued, Put waits
+// for its batch (normally one or two fsyncs) even if ctx ends, so envs is never read after Put returns.
 func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 	size := 0
 	for i := range envs {
@@ -41,7 +43,6 @@ func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("mailstore: put: %w", err)
 	}
-	req := &putRequest{envs: envs, bytes: size, done: make(chan putResult, 1)}
 	s.closeMu.RLock()
 	if s.closed {
 		s.closeMu.RUnlock()
@@ -50,6 +51,18 @@ func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 	if len(envs) == 0 {
 		s.closeMu.RUnlock()
 		return 0, nil
+	}
+	req := &putRequest{envs: envs, bytes: size, existed: make([]bool, len(envs)), done: make(chan putResult, 1)}
+	req.checked = s.applied.Load() // before the lookups: every batch up to here is visible to them
+	var key []byte
+	for i := range envs {
+		e := &envs[i]
+		key = appendDataKey(key[:0], s.lay.bucketOf(e.Timestamp), e.ContentTopic, e.Timestamp, &e.Hash)
+		var err error
+		if req.existed[i], err = s.exists(key); err != nil {
+			s.closeMu.RUnlock()
+			return 0, fmt.Errorf("mailstore: put: dedup lookup: %w", err)
+		}
 	}
 	select {
 	case s.reqs <- req:
@@ -82,11 +95,15 @@ func (s *PebbleStore) commitLoop() {
 		deltas: make(map[uint64]bucketCounter),
 	}
 	synced := make(chan *inflight, maxInflight)
+	idle := make(chan struct{}, 1) // syncLoop signals here whenever it has caught up with the committer
 	var wg sync.WaitGroup
-	wg.Go(func() { s.syncLoop(synced) })
+	wg.Go(func() { s.syncLoop(synced, idle) })
 	defer wg.Wait()
 	defer close(synced)
-	var reqs []*putRequest
+	var (
+		reqs    []*putRequest
+		pending uint64 // applied batches not yet synced, as of the last look
+	)
 	for {
 		req, ok := <-s.reqs
 		if !ok {
@@ -95,22 +112,34 @@ func (s *PebbleStore) commitLoop() {
 		reqs = append(reqs[:0], req)
 		n, size := len(req.envs), req.bytes
 		open := true
-	gather:
-		for n < s.cfg.MaxBatchEnvelopes && size < s.cfg.MaxBatchBytes {
-			select {
-			case r, ok := <-s.reqs:
-				if !ok {
-					open = false
-					break gather
+		// While the WAL is still syncing an earlier batch, keep gathering calls until it is done: this
+		// batch could not be synced before that one anyway, so waiting costs no latency and makes
+		// batches (and fsyncs) fewer and larger. Once the WAL is idle, take only what is queued.
+		for open && n < s.cfg.MaxBatchEnvelopes && size < s.cfg.MaxBatchBytes {
+			var r *putRequest
+			if pending == 0 {
+				select {
+				case r, open = <-s.reqs:
+				default:
 				}
+				if r == nil {
+					break
+				}
+			} else {
+				select {
+				case r, open = <-s.reqs:
+				case <-idle:
+					pending = s.applied.Load() - s.synced.Load()
+				}
+			}
+			if r != nil {
 				reqs = append(reqs, r)
 				n += len(r.envs)
 				size += r.bytes
-			default:
-				break gather
 			}
 		}
 		synced <- s.commit(c, reqs)
+		pending = s.applied.Load() - s.synced.Load()
 		clear(reqs)
 		if !open {
 			return
@@ -121,10 +150,15 @@ func (s *PebbleStore) commitLoop() {
 // maxInflight bounds the batches applied but not yet known to be synced.
 const maxInflight = 8
 
-// committer holds the committer goroutine's reusable scratch state.
+// recentBatches is how many applied batches' hashes the committer remembers for the dedup recheck.
+const recentBatches = 64
+
+// committer holds the committer goroutine's state.
 type committer struct {
-	seen    map[Hash]struct{}        // hashes already in the batch being built
-	deltas  map[uint64]bucketCounter // per-bucket additions in the batch being built
+	seen    map[Hash]struct{}                // hashes in the batch being built
+	recent  [recentBatches]map[Hash]struct{} // hashes of applied batch g at recent[g%recentBatches]
+	gen     uint64                           // applied batches so far; published in PebbleStore.applied
+	deltas  map[uint64]bucketCounter         // per-bucket additions in the batch being built
 	key     []byte
 	ival    []byte
 	touched []uint64
@@ -133,6 +167,7 @@ type committer struct {
 // inflight is an applied batch waiting for its WAL sync, with the requests it answers.
 type inflight struct {
 	batch  *pebble.Batch // nil if the requests stored nothing new
+	gen    uint64        // the batch's generation (see PebbleStore.applied); 0 if batch is nil
 	reqs   []*putRequest
 	stored []int // per request
 	envs   int
@@ -145,12 +180,15 @@ type inflight struct {
 // inflight goes to syncLoop, which waits for the sync before answering, so no Put is acknowledged
 // before its data is durable, while the next group is already being built (pipelining).
 //
-// Deduplication costs one pebble Get per envelope, on its data key, which is a pure function of the
-// envelope (bucket, content topic, timestamp, hash). Bloom filters on every level make the usual miss
-// cheap: it rarely reads a data block. Within a batch, duplicates are caught by a map. Only this
-// goroutine writes envelopes, and each batch is visible before the next is built, so the counters never
-// count a duplicate. A duplicate of an envelope whose batch is still syncing is answered after that
-// batch is synced, because syncLoop answers in order.
+// Deduplication keeps the counters exact without a read on the committer's critical path. The data key
+// is a pure function of the envelope (bucket, content topic, timestamp, hash), so each Put caller,
+// concurrently, looks its envelopes' data keys up with pebble Gets (bloom filters on every level make
+// the usual miss cheap) after noting how many batches had been applied. Only this goroutine writes
+// envelopes, and each batch is visible before the next is built, so an envelope the caller did not find
+// can only have been written by a batch applied since: the committer checks the hash sets of those
+// batches (it keeps the last recentBatches; an older pre-check falls back to a Get here), and a map
+// catches duplicates within the batch. A duplicate of an envelope whose batch is still syncing is
+// answered after that batch is synced, because syncLoop answers in order.
 func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 	f := &inflight{reqs: slices.Clone(reqs), stored: make([]int, len(reqs)), start: time.Now()}
 	for _, r := range reqs {
@@ -179,12 +217,15 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 			if bucket < horizon {
 				continue // older than what retention already dropped
 			}
+			if r.existed[j] {
+				continue
+			}
 			if _, dup := c.seen[e.Hash]; dup {
 				continue
 			}
 			c.seen[e.Hash] = struct{}{}
 			c.key = appendDataKey(c.key[:0], bucket, e.ContentTopic, e.Timestamp, &e.Hash)
-			exists, err := s.exists(c.key)
+			exists, err := c.appliedSince(s, r.checked, &e.Hash, c.key)
 			if err != nil {
 				return fail(fmt.Errorf("mailstore: put: dedup lookup: %w", err))
 			}
@@ -234,13 +275,34 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 		return fail(fmt.Errorf("mailstore: put: apply: %w", err))
 	}
 	s.applyDeltas(c)
-	f.batch = b
+	c.gen++
+	slot := c.gen % recentBatches
+	c.recent[slot], c.seen = c.seen, c.recent[slot]
+	if c.seen == nil {
+		c.seen = make(map[Hash]struct{})
+	}
+	s.applied.Store(c.gen)
+	f.batch, f.gen = b, c.gen
 	return f
+}
+
+// appliedSince reports whether an envelope was written by a batch applied after generation checked,
+// when its caller's lookup could not have seen it.
+func (c *committer) appliedSince(s *PebbleStore, checked uint64, h *Hash, key []byte) (bool, error) {
+	if c.gen-checked > recentBatches {
+		return s.exists(key)
+	}
+	for g := checked + 1; g <= c.gen; g++ {
+		if _, ok := c.recent[g%recentBatches][*h]; ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // syncLoop answers applied batches in order, each once its WAL sync is done. It returns when
 // commitLoop closes synced.
-func (s *PebbleStore) syncLoop(synced <-chan *inflight) {
+func (s *PebbleStore) syncLoop(synced <-chan *inflight, idle chan<- struct{}) {
 	for f := range synced {
 		err := f.err
 		if f.batch != nil {
@@ -260,6 +322,13 @@ func (s *PebbleStore) syncLoop(synced <-chan *inflight) {
 			r.done <- putResult{stored: f.stored[i]}
 		}
 		s.metrics.observeCommit(f.envs, added, time.Since(f.start))
+		if f.gen > 0 {
+			s.synced.Store(f.gen)
+		}
+		select {
+		case idle <- struct{}{}:
+		default:
+		}
 	}
 }
 

@@ -132,8 +132,8 @@ func (p *Plan) Before(a, b Position) bool {
 	return a.Compare(b) > 0
 }
 
-// Paginate sorts nothing; given up to Limit+1 envelopes already in scan order, it returns the page:
-// the first Limit envelopes, and a cursor at the last of them if there were more.
+// Paginate turns up to Limit+1 envelopes, already in scan order, into a page: the first Limit of them,
+// and a cursor at the last of those if there were more.
 func (p *Plan) Paginate(envs []Envelope) Page {
 	if len(envs) <= p.Limit {
 		if len(envs) == 0 {

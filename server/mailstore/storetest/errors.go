@@ -57,16 +57,9 @@ func testCursorOtherQuery(t *testing.T, open OpenFunc) {
 			q.Cursor = first.Cursor
 			p := mustQuery(t, s, q)
 			want := Sorted(slices.Concat(a, b), true)[5:]
-			checkEnvs(t, p.Envelopes, want[:min(len(want), cmpOr(q.Limit))], false)
+			checkEnvs(t, p.Envelopes, want[:min(len(want), q.Limit)], false)
 		})
 	}
-}
-
-func cmpOr(limit int) int {
-	if limit == 0 {
-		return mailstore.DefaultLimit
-	}
-	return limit
 }
 
 func testCursorCorrupt(t *testing.T, open OpenFunc) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -236,4 +237,41 @@ func testConcurrentPuts(t *testing.T, open OpenFunc) {
 		t.Fatalf("Puts reported %d stored, want %d", stored, len(want))
 	}
 	checkKept(t, s, []string{"/shared", "/w0", "/w1", "/w2", "/w3"}, want)
+}
+
+func testConcurrentDuplicates(t *testing.T, open OpenFunc) {
+	s := open(t, Config())
+	const workers = 8
+	envs := Series(psA, "/dup", -time.Hour, time.Second, 300)
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		stored int
+	)
+	for w := range workers {
+		wg.Go(func() {
+			mine := slices.Clone(envs)
+			r := rand.New(rand.NewPCG(uint64(w), 1))
+			r.Shuffle(len(mine), func(i, j int) { mine[i], mine[j] = mine[j], mine[i] })
+			n := 0
+			for len(mine) > 0 {
+				k := min(len(mine), 1+r.IntN(5))
+				got, err := s.Put(t.Context(), mine[:k]...)
+				if err != nil {
+					t.Errorf("Put: %v", err)
+					return
+				}
+				n += got
+				mine = mine[k:]
+			}
+			mu.Lock()
+			stored += n
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if stored != len(envs) {
+		t.Fatalf("Puts of %d workers reported %d stored, want %d", workers, stored, len(envs))
+	}
+	checkKept(t, s, []string{"/dup"}, envs)
 }

@@ -66,6 +66,7 @@ func Run(t *testing.T, open OpenFunc) {
 		"RetentionKeepsToday": testRetentionKeepsCurrent,
 		"Durability":          testDurability,
 		"ConcurrentPuts":      testConcurrentPuts,
+		"ConcurrentDuplicate": testConcurrentDuplicates,
 		"Stats":               testStats,
 		"Canceled":            testCanceled,
 	}
@@ -176,7 +177,7 @@ func checkEnvs(t *testing.T, got, want []mailstore.Envelope, hashesOnly bool) {
 }
 
 func one(e mailstore.Envelope) string {
-	return fmt.Sprintf("{%s %s/%s %s}", Base.Add(time.Duration(e.Timestamp-Base.UnixNano())).Sub(Base), e.PubsubTopic, e.ContentTopic, e.Hash.Short())
+	return fmt.Sprintf("{%v %s/%s %s}", time.Duration(e.Timestamp-Base.UnixNano()), e.PubsubTopic, e.ContentTopic, e.Hash.Short())
 }
 
 func brief(envs []mailstore.Envelope) string {

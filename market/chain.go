@@ -616,8 +616,10 @@ func (c *Chain) transact(ctx context.Context, opts *bind.TransactOpts, inst *bin
 	c.sendMu.Lock()
 	tx, err := inst.RawTransact(&o, data)
 	if err == nil {
-		if cm, ok := c.backend.(committer); ok {
-			cm.Commit()
+		err = sealUntilMined(ctx, c.backend, tx)
+		if err != nil {
+			c.sendMu.Unlock()
+			return nil, fmt.Errorf("wait for %s: %w", tx.Hash(), err)
 		}
 	}
 	c.sendMu.Unlock()

@@ -117,8 +117,8 @@ func DeployAll(ctx context.Context, backend Backend, deployer *bind.TransactOpts
 	if a.Escrow, txs[2], err = deploy(&bindings.EscrowMetaData, esc); err != nil {
 		return Addresses{}, err
 	}
-	if c, ok := backend.(committer); ok {
-		c.Commit()
+	if err := sealUntilMined(ctx, backend, txs[:]...); err != nil {
+		return Addresses{}, fmt.Errorf("deploy: %w", err)
 	}
 	for _, tx := range txs {
 		if _, err := bind.WaitDeployed(ctx, backend, tx.Hash()); err != nil {
@@ -129,6 +129,42 @@ func DeployAll(ctx context.Context, backend Backend, deployer *bind.TransactOpts
 }
 
 func seconds(d time.Duration) *big.Int { return big.NewInt(int64(d / time.Second)) }
+
+// sealUntilMined seals blocks on a committer backend until every tx has a
+// receipt. One Commit normally suffices, but the simulated chain's block
+// builder can miss transactions still being promoted in its pool, and a
+// transaction left out would make WaitMined wait forever. Other backends
+// mine by themselves: it returns at once.
+func sealUntilMined(ctx context.Context, backend bind.DeployBackend, txs ...*types.Transaction) error {
+	cm, ok := backend.(committer)
+	if !ok {
+		return nil
+	}
+	const maxSeals = 100
+	for i := 0; ; i++ {
+		cm.Commit()
+		missing := 0
+		for _, tx := range txs {
+			if tx == nil {
+				continue
+			}
+			if _, err := backend.TransactionReceipt(ctx, tx.Hash()); err != nil {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return nil
+		}
+		if i >= maxSeals {
+			return fmt.Errorf("%d transactions not mined after %d blocks", missing, maxSeals)
+		}
+		select {
+		case <-time.After(5 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
 
 // committer is implemented by backends that seal blocks on demand (SimChain's backend). Chain and
 // DeployAll call Commit after sending, so callers never hang waiting for a block nobody seals.
@@ -274,7 +310,9 @@ func (s *SimChain) mintAll(ctx context.Context, token common.Address, amount *bi
 			return fmt.Errorf("mint: %w", decodeRevert(err))
 		}
 	}
-	s.Commit()
+	if err := sealUntilMined(ctx, simBackend{s.Sim.Client(), s.Sim}, txs...); err != nil {
+		return fmt.Errorf("mint: %w", err)
+	}
 	for _, tx := range txs {
 		rcpt, err := bind.WaitMined(ctx, s.RawBackend(), tx.Hash())
 		if err != nil {

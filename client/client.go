@@ -26,6 +26,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gorilla/websocket"
 
+	"github.com/pnmarket/pnmarket/server/push/pushwire"
 	"github.com/pnmarket/pnmarket/server/wire"
 )
 
@@ -63,6 +64,11 @@ type Options struct {
 	ResumeOverlap time.Duration
 	// Header is sent with the websocket handshake.
 	Header http.Header
+	// OnPushStatus, when set, receives the pn_pushStatus notification a
+	// node sends after authentication when some of the session owner's push
+	// installations were disabled (their device tokens died). It runs on
+	// the connection's reader goroutine: do not block.
+	OnPushStatus func(pushwire.Status)
 }
 
 // Client is a connection to one node. It is safe for concurrent use.
@@ -337,8 +343,13 @@ func (c *Client) manage(cn *conn) {
 	}
 }
 
-// onNotification routes pn_subscription events to subscriptions.
+// onNotification routes pn_subscription events to subscriptions and
+// pn_pushStatus to Options.OnPushStatus.
 func (c *Client) onNotification(cn *conn, method string, params json.RawMessage) {
+	if method == pushwire.MethodPushStatus {
+		c.onPushStatus(params)
+		return
+	}
 	if method != wire.MethodSubscription {
 		return
 	}

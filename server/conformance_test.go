@@ -154,7 +154,7 @@ func TestProtocolConformance(t *testing.T) {
 	cfg.LameDuckDuration = 0
 	cfg.ProviderID = "1"
 	key, _ := crypto.HexToECDSA("b71c71a67e1177ad4e901695e1b4b9ee17ae16c6668d313eac2f96dbcda3f291")
-	srv, err := New(cfg, Deps{NodeKey: key, Store: store, Logger: log, Now: func() time.Time { return docClock }})
+	srv, err := New(cfg, Deps{NodeKey: key, Store: store, Logger: log, Now: func() time.Time { return docClock }, Push: newDocPush(t, key, log)})
 	if err != nil {
 		t.Fatal(err)
 	}

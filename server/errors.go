@@ -39,6 +39,33 @@ const (
 	CodeStoreUnavailable  Code = 50301
 	CodeShuttingDown      Code = 50302
 	CodeServiceNotEnabled Code = 50303
+
+	// Push relay.
+	CodeBadRegistration      Code = 40012
+	CodeUnknownApp           Code = 40013
+	CodeBadDeviceToken       Code = 40014
+	CodeBadRelayRequest      Code = 40015
+	CodeRelayAuthFailed      Code = 40105
+	CodeRelayForbidden       Code = 40301
+	CodeNotPayer             Code = 40302
+	CodeUnknownInstallation  Code = 40402
+	CodeUnknownWakeToken     Code = 40403
+	CodeUnknownRelayApp      Code = 40404
+	CodeStaleVersion         Code = 40901
+	CodeDeadDeviceToken      Code = 41001
+	CodeWakeBodyTooLarge     Code = 41301
+	CodeTooManyInstallations Code = 42904
+	CodeTooManyWakeTokens    Code = 42905
+	CodePushUnavailable      Code = 50304
+	CodeQueueFull            Code = 50305
+
+	// Market: payment and vouchers.
+	CodePaymentRequired      Code = 40201
+	CodeBadVoucher           Code = 40202
+	CodeUnauthorisedSigner   Code = 40203
+	CodeVoucherNotIncreasing Code = 40204
+	CodeInsufficientEscrow   Code = 40205
+	CodeChainUnavailable     Code = 50306
 )
 
 // codeInfo is one row of the error table.
@@ -75,6 +102,31 @@ var errorTable = map[Code]codeInfo{
 	CodeStoreUnavailable:  {"StoreUnavailable", "message store unavailable", rpcServerError},
 	CodeShuttingDown:      {"ShuttingDown", "node is shutting down", rpcServerError},
 	CodeServiceNotEnabled: {"ServiceNotEnabled", "service not enabled on this node", rpcServerError},
+
+	CodeBadRegistration:      {"BadRegistration", "sealed registration cannot be decrypted or is invalid", rpcInvalidParams},
+	CodeUnknownApp:           {"UnknownApp", "no such app on this node", rpcInvalidParams},
+	CodeBadDeviceToken:       {"BadDeviceToken", "device token malformed for its gateway", rpcInvalidParams},
+	CodeBadRelayRequest:      {"BadRelayRequest", "malformed relay request", rpcInvalidParams},
+	CodeRelayAuthFailed:      {"RelayAuthFailed", "relay request signature invalid", rpcServerError},
+	CodeRelayForbidden:       {"RelayForbidden", "this node does not relay for the sending node", rpcServerError},
+	CodeNotPayer:             {"NotPayer", "receipts are readable by their payer only", rpcServerError},
+	CodeUnknownInstallation:  {"UnknownInstallation", "no such push installation", rpcInvalidParams},
+	CodeUnknownWakeToken:     {"UnknownWakeToken", "unknown or revoked wakeup token", rpcInvalidParams},
+	CodeUnknownRelayApp:      {"UnknownRelayApp", "no credential for this app on the last hop", rpcServerError},
+	CodeStaleVersion:         {"StaleVersion", "registration version is not newer than the stored one", rpcInvalidParams},
+	CodeDeadDeviceToken:      {"DeadDeviceToken", "device token is unregistered", rpcServerError},
+	CodeWakeBodyTooLarge:     {"WakeBodyTooLarge", "wake request body too large", rpcInvalidRequest},
+	CodeTooManyInstallations: {"TooManyInstallations", "too many push installations for this key", rpcServerError},
+	CodeTooManyWakeTokens:    {"TooManyWakeTokens", "too many wakeup tokens for this installation", rpcServerError},
+	CodePushUnavailable:      {"PushUnavailable", "push store unavailable", rpcServerError},
+	CodeQueueFull:            {"QueueFull", "push queue full", rpcServerError},
+
+	CodePaymentRequired:      {"PaymentRequired", "payment required: sign a voucher for more credit (see pn_credit)", rpcServerError},
+	CodeBadVoucher:           {"BadVoucher", "voucher malformed or for another provider or token", rpcInvalidParams},
+	CodeUnauthorisedSigner:   {"UnauthorisedSigner", "voucher not signed by the payer or a signer it authorised", rpcServerError},
+	CodeVoucherNotIncreasing: {"VoucherNotIncreasing", "voucher cumulative is not above the lane's best or collected amount", rpcInvalidParams},
+	CodeInsufficientEscrow:   {"InsufficientEscrow", "vouchers would exceed the payer's escrow balance", rpcServerError},
+	CodeChainUnavailable:     {"ChainUnavailable", "chain unavailable; retry later", rpcServerError},
 }
 
 // JSON-RPC 2.0 error codes.
@@ -135,6 +187,9 @@ func toWire(err error) *wire.Error {
 
 // classify maps sentinel errors of the packages the server uses to codes.
 func classify(err error) *Error {
+	if e := classifyMarket(err); e != nil {
+		return e
+	}
 	switch {
 	case errors.Is(err, wire.ErrParse):
 		return errCode(CodeParse)

@@ -23,6 +23,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /v1/node", s.handleNodeInfo)
 	mux.HandleFunc("GET /{$}", s.handleDashboard)
+	mux.HandleFunc("POST /v1/wake/{token}", s.handleWake)
+	mux.HandleFunc("POST /v1/relay", s.handleRelay)
+	mux.HandleFunc("GET /v1/providers", s.handleProviders)
+	if s.dev != nil {
+		mux.Handle("/v1/dev/", s.dev)
+	}
 	if s.cfg.MetricsListen == "" {
 		mux.Handle("GET /metrics", s.MetricsHandler())
 	}
@@ -57,8 +63,12 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	defer s.sessions.Done()
-	c.run()
+	// Serve on a goroutine of our own and return: the handler goroutine
+	// would keep net/http's per-request buffers alive for the whole session.
+	go func() {
+		defer s.sessions.Done()
+		c.run()
+	}()
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {

@@ -2,7 +2,7 @@
 // rate limits and dispatch to the message store.
 //
 // Request flow: Handler -> handleWS (upgrade) -> newSession -> session.run,
-// which owns the read loop; session.sendLoop owns every write. The read loop
+// which owns the read loop; session.writeLoop owns every data write. The read loop
 // decodes a wire frame, checks auth and limits, and dispatches with a switch
 // on the method; every handler returns (result, error) and toWire maps the
 // error to a stable code at one boundary.
@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,22 +55,37 @@ type Deps struct {
 	Now func() time.Time
 	// Ready reports extra readiness conditions for /readyz; nil means ready.
 	Ready func() error
+	// Push is the push relay (*push.Service); nil disables the pn_ push
+	// methods, the wake endpoint and the relay endpoint.
+	Push pusher
+	// DevHandler, when set, is served under /v1/dev/ (pnode dev only).
+	DevHandler http.Handler
+	// Providers is the market's provider listing (*market.RegistryCache);
+	// nil disables pn_providers and GET /v1/providers.
+	Providers providerLister
+	// Ledger is this provider's credit ledger (*market.Ledger); nil
+	// disables pn_credit and pn_submitVoucher, and nothing is metered.
+	Ledger ledger
 }
 
 // Server is one pnode's API surface.
 type Server struct {
-	cfg     Config            // static after construction
-	log     *slog.Logger      // static after construction
-	key     *ecdsa.PrivateKey // static after construction
-	nodeKey []byte            // compressed public key; static after construction
-	store   history           // static after construction
-	now     func() time.Time  // static after construction
-	ready   func() error      // static after construction
-	metrics *metrics          // static after construction
-	gather  prometheus.Gatherer
-	hub     *hub
-	limits  *limiter
-	up      websocket.Upgrader // static after construction
+	cfg       Config            // static after construction
+	log       *slog.Logger      // static after construction
+	key       *ecdsa.PrivateKey // static after construction
+	nodeKey   []byte            // compressed public key; static after construction
+	store     history           // static after construction
+	push      pusher            // static after construction; nil without push
+	dev       http.Handler      // static after construction; nil outside dev mode
+	providers providerLister    // static after construction; nil without a market
+	ledger    ledger            // static after construction; nil without a market
+	now       func() time.Time  // static after construction
+	ready     func() error      // static after construction
+	metrics   *metrics          // static after construction
+	gather    prometheus.Gatherer
+	hub       *hub
+	limits    *limiter
+	up        websocket.Upgrader // static after construction
 
 	lifetime context.Context // cancelled when shutdown begins; parent of every session ctx
 	stop     context.CancelFunc
@@ -78,9 +94,10 @@ type Server struct {
 	sessions sync.WaitGroup // every session goroutine
 	nextID   atomic.Uint64
 
-	mu    sync.Mutex
-	conns map[*session]struct{} // guarded by mu
-	perIP map[string]int        // guarded by mu
+	mu     sync.Mutex
+	conns  map[*session]struct{}  // guarded by mu
+	perIP  map[string]int         // guarded by mu
+	online map[common.Address]int // authenticated sessions per address; guarded by mu
 }
 
 // New builds a server. It starts no goroutines; Run or Handler does.
@@ -101,30 +118,40 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:      cfg,
-		log:      deps.Logger.With("component", "server"),
-		key:      deps.NodeKey,
-		nodeKey:  crypto.CompressPubkey(&deps.NodeKey.PublicKey),
-		store:    deps.Store,
-		now:      now,
-		ready:    deps.Ready,
-		gather:   reg,
-		hub:      newHub(),
-		lifetime: ctx,
-		stop:     cancel,
-		conns:    make(map[*session]struct{}),
-		perIP:    make(map[string]int),
+		cfg:       cfg,
+		log:       deps.Logger.With("component", "server"),
+		key:       deps.NodeKey,
+		nodeKey:   crypto.CompressPubkey(&deps.NodeKey.PublicKey),
+		store:     deps.Store,
+		push:      deps.Push,
+		dev:       deps.DevHandler,
+		providers: deps.Providers,
+		ledger:    deps.Ledger,
+		now:       now,
+		ready:     deps.Ready,
+		gather:    reg,
+		hub:       newHub(),
+		lifetime:  ctx,
+		stop:      cancel,
+		conns:     make(map[*session]struct{}),
+		perIP:     make(map[string]int),
+		online:    make(map[common.Address]int),
 	}
 	var err error
 	if s.metrics, err = newMetrics(reg); err != nil {
 		cancel()
 		return nil, err
 	}
+	if s.ledger != nil {
+		s.ledger.Watch(s.creditNotice)
+	}
 	s.limits = newLimiter(cfg, now)
 	s.up = websocket.Upgrader{
 		HandshakeTimeout: cfg.AuthTimeout,
-		// Idle connections hold no write buffer: it comes from the pool per write.
+		// Idle connections hold no write buffer: it comes from the pool per
+		// write; the read buffer is small (large frames take more reads).
 		WriteBufferPool: &sync.Pool{},
+		ReadBufferSize:  512,
 		CheckOrigin:     func(*http.Request) bool { return true }, // auth is by signature, not cookies
 	}
 	return s, nil
@@ -144,6 +171,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	pingDone := make(chan struct{})
+	go func() { defer close(pingDone); s.pingLoop() }()
+	defer func() { s.stop(); <-pingDone }()
 	select {
 	case err := <-errc:
 		s.stop()
@@ -231,5 +261,31 @@ func (s *Server) removeSession(c *session) {
 	if s.perIP[c.ip]--; s.perIP[c.ip] <= 0 {
 		delete(s.perIP, c.ip)
 	}
+	if c.authed.Load() {
+		s.setOnlineLocked(c.addr, -1)
+	}
 	s.metrics.sessions.Dec()
+}
+
+// pingLoop pings every idle session each PingInterval until shutdown. One
+// loop for all sessions keeps idle sessions free of timers and goroutines.
+func (s *Server) pingLoop() {
+	t := time.NewTicker(s.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-s.lifetime.Done():
+			return
+		}
+		s.mu.Lock()
+		list := make([]*session, 0, len(s.conns))
+		for c := range s.conns {
+			list = append(list, c)
+		}
+		s.mu.Unlock()
+		for _, c := range list {
+			c.ping()
+		}
+	}
 }

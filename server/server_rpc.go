@@ -12,13 +12,17 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/pnmarket/pnmarket/market"
+	"github.com/pnmarket/pnmarket/server/push/pushwire"
 	"github.com/pnmarket/pnmarket/server/wire"
 )
 
 // publicMethods may be called before authentication.
 var publicMethods = map[string]bool{
-	wire.MethodAuth:     true,
-	wire.MethodNodeInfo: true,
+	wire.MethodAuth:         true,
+	wire.MethodNodeInfo:     true,
+	pushwire.MethodPushInfo: true,
+	wire.MethodProviders:    true,
 }
 
 // authedMethods need an authenticated session.
@@ -27,6 +31,16 @@ var authedMethods = map[string]bool{
 	wire.MethodSubscribe:   true,
 	wire.MethodUnsubscribe: true,
 	wire.MethodHistory:     true,
+
+	pushwire.MethodRegisterPush:      true,
+	pushwire.MethodUnregisterPush:    true,
+	pushwire.MethodWakeupToken:       true,
+	pushwire.MethodRevokeWakeupToken: true,
+	pushwire.MethodPushStatus:        true,
+	pushwire.MethodReceipts:          true,
+
+	market.MethodCredit:        true,
+	market.MethodSubmitVoucher: true,
 }
 
 // call validates and dispatches one request.
@@ -48,13 +62,17 @@ func (c *session) call(r *wire.Request) outcome {
 	case wire.MethodNodeInfo:
 		res, err = c.srv.nodeInfo(), nil
 	case wire.MethodPublish:
-		res, err = c.handlePublish(r.Params)
+		res, err = c.meteredPublish(r.Params)
 	case wire.MethodSubscribe:
 		res, err = c.handleSubscribe(r.Params)
 	case wire.MethodUnsubscribe:
 		res, err = c.handleUnsubscribe(r.Params)
 	case wire.MethodHistory:
-		res, err = c.handleHistory(r.Params)
+		res, err = c.meteredHistory(r.Params)
+	case wire.MethodProviders, market.MethodCredit, market.MethodSubmitVoucher:
+		res, err = c.handleMarket(r.Method, r.Params)
+	default:
+		res, err = c.handlePush(r.Method, r.Params)
 	}
 	return outcome{result: res, err: err}
 }
@@ -88,6 +106,7 @@ func (c *session) handleAuth(params json.RawMessage) (any, error) {
 	}
 	c.addr = addr
 	c.authed.Store(true)
+	c.srv.sessionAuthed(c)
 	c.conn.SetReadDeadline(time.Now().Add(2 * c.srv.cfg.PingInterval))
 	c.srv.metrics.auth.WithLabelValues("ok").Inc()
 	c.log.Debug("session authenticated", "peer", addr.Hex()[:10])
@@ -115,12 +134,16 @@ func recoverPersonal(msg, sig []byte) (common.Address, error) {
 
 // nodeInfo is the public description of this node.
 func (s *Server) nodeInfo() wire.NodeInfo {
+	services := []string{"store"}
+	if s.push != nil {
+		services = append(services, "push")
+	}
 	return wire.NodeInfo{
 		Version:    s.cfg.Version,
 		NodeKey:    s.nodeKey,
 		ChainID:    s.cfg.ChainID,
 		ProviderID: s.cfg.ProviderID,
-		Services:   []string{"store"},
+		Services:   services,
 		MaxPayload: s.cfg.MaxPayload,
 		MaxSkewMs:  s.cfg.MaxSkew.Milliseconds(),
 		MaxLimit:   s.cfg.HistoryMaxLimit,

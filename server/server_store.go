@@ -37,6 +37,9 @@ func (c *session) handlePublish(params json.RawMessage) (any, error) {
 	n, err := s.store.Put(c.ctx, toStore(&e))
 	s.metrics.publishSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
+		if errors.Is(err, mailstore.ErrBadEnvelope) {
+			return nil, errf(CodeBadEnvelope, "%v", err)
+		}
 		c.log.Warn("store put failed", "err", err)
 		return nil, errCode(CodeStoreUnavailable)
 	}
@@ -46,6 +49,7 @@ func (c *session) handlePublish(params json.RawMessage) (any, error) {
 	}
 	s.metrics.published.WithLabelValues(publishStored).Inc()
 	s.hub.publish(&e)
+	c.envelopeStored(e.ContentTopic)
 	return wire.PublishResult{Hash: h, Stored: true}, nil
 }
 
@@ -102,6 +106,8 @@ func storeError(err error) error {
 		return errCode(CodeTooManyTopics)
 	case errors.Is(err, mailstore.ErrBadQuery):
 		return errf(CodeInvalidParams, "%v", err)
+	case errors.Is(err, mailstore.ErrClosed):
+		return errCode(CodeShuttingDown)
 	}
 	return &Error{Code: CodeStoreUnavailable}
 }

@@ -29,14 +29,17 @@ const closeGrace = time.Second
 const hardReadLimitFactor = 4
 
 // session is one websocket connection. The read loop (run) is the only
-// reader; sendLoop is the only writer of data frames. Other goroutines hand
-// frames to sendLoop through the bounded queue in send.
+// reader. Data frames are written by one writer goroutine (writeLoop) that
+// runs only while there is something to send, so an idle session holds one
+// goroutine and no write buffer. Other goroutines hand frames to the writer
+// through the bounded queue in send. Keepalive pings for idle sessions come
+// from the server-wide pingLoop.
 type session struct {
 	srv  *Server         // static after construction
-	conn *websocket.Conn // reads owned by run, writes owned by sendLoop
+	conn *websocket.Conn // reads owned by run, data writes owned by writeLoop
 	id   string          // static after construction
 	ip   string          // static after construction
-	log  *slog.Logger    // static after construction
+	log  sessionLog      // static after construction
 
 	ctx    context.Context // cancelled when the session ends
 	cancel context.CancelFunc
@@ -49,18 +52,18 @@ type session struct {
 	handlers sync.WaitGroup // request goroutines; Add only under qmu while !draining
 
 	qmu      sync.Mutex
-	queue    [][]byte      // pending frames; guarded by qmu
-	qbytes   int           // sum of len(queue); guarded by qmu
-	draining bool          // no new requests; close pending; guarded by qmu
-	closeMsg []byte        // close frame to send after the queue drains; guarded by qmu
-	closed   bool          // sendLoop has returned; guarded by qmu
-	slow     bool          // queue overflowed: drop everything but the close; guarded by qmu
-	wake     chan struct{} // capacity 1: tells sendLoop there is work
+	queue    [][]byte       // pending frames; guarded by qmu
+	qbytes   int            // sum of len(queue); guarded by qmu
+	draining bool           // no new requests; close pending; guarded by qmu
+	closeMsg []byte         // close frame to send after the queue drains; guarded by qmu
+	closed   bool           // the session is over: no more writes; guarded by qmu
+	writing  bool           // a writeLoop goroutine is running; guarded by qmu
+	writers  sync.WaitGroup // writeLoop goroutines; Add only under qmu while !closed
+	slow     bool           // queue overflowed: drop everything but the close; guarded by qmu
 
 	subMu sync.Mutex
 	subs  map[string]*subscription // guarded by subMu
 
-	sendDone chan struct{} // closed when sendLoop returns
 }
 
 func (s *Server) newSession(conn *websocket.Conn, ip string) *session {
@@ -73,29 +76,32 @@ func (s *Server) newSession(conn *websocket.Conn, ip string) *session {
 		conn:     conn,
 		id:       id,
 		ip:       ip,
-		log:      s.log.With("conn", id),
+		log:      sessionLog{base: s.log, id: id},
 		ctx:      ctx,
 		cancel:   cancel,
 		nonce:    nonce,
 		inflight: make(chan struct{}, s.cfg.MaxInflight),
-		wake:     make(chan struct{}, 1),
-		sendDone: make(chan struct{}),
 	}
 }
 
 // run serves the session until the peer goes away or the server shuts down.
-// It is the read loop; it starts sendLoop and awaits it before returning.
+// It is the read loop; before returning it awaits every goroutine the
+// session started.
 func (c *session) run() {
 	cfg := &c.srv.cfg
 	defer c.srv.removeSession(c)
-	defer c.conn.Close()
-	go c.sendLoop()
 	defer func() {
 		c.srv.hub.removeSession(c)
 		c.stopAccepting()
 		c.handlers.Wait()
 		c.cancel()
-		<-c.sendDone
+		// No new writer after this; a running one finishes what is queued
+		// (a close frame included), bounded by the write deadline.
+		c.qmu.Lock()
+		c.closed = true
+		c.qmu.Unlock()
+		c.writers.Wait()
+		c.conn.Close()
 	}()
 
 	c.conn.SetReadLimit(int64(cfg.MaxFrameBytes) * hardReadLimitFactor)
@@ -117,7 +123,7 @@ func (c *session) run() {
 		c.send(frame)
 	}
 
-	buf := make([]byte, 0, 512)
+	var buf []byte
 	for {
 		_, r, err := c.conn.NextReader()
 		if err != nil {
@@ -137,9 +143,13 @@ func (c *session) run() {
 		if c.authed.Load() {
 			c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
 		}
-		c.handleFrame(buf)
+		// Decoding and inline handlers grow a stack; do it on a short-lived
+		// goroutine so the long-lived reader keeps a small one.
+		done := make(chan struct{})
+		go func() { defer close(done); c.handleFrame(buf) }()
+		<-done
 		if cap(buf) > 64<<10 {
-			buf = make([]byte, 0, 512) // do not pin a large buffer on an idle session
+			buf = nil // do not pin a large buffer on an idle session
 		}
 	}
 }
@@ -198,7 +208,11 @@ func (c *session) handleFrame(b []byte) {
 	if !f.Batch {
 		r := &f.Requests[0]
 		if r.Method != wire.MethodPublish && r.Method != wire.MethodHistory {
-			c.respond(r, c.call(r))
+			o := c.call(r)
+			c.respond(r, o)
+			if r.Method == wire.MethodAuth && o.err == nil {
+				c.afterAuth()
+			}
 			return
 		}
 		c.spawn(func() { c.respond(r, c.call(r)) })
@@ -283,7 +297,7 @@ func (c *session) encode(r *wire.Request, o outcome) []byte {
 	return frame
 }
 
-// send queues a frame for sendLoop without blocking. A session whose queue
+// send queues a frame for the writer without blocking. A session whose queue
 // is over its bounds is closed as a slow consumer; send then returns false.
 func (c *session) send(frame []byte) bool {
 	cfg := &c.srv.cfg
@@ -295,32 +309,43 @@ func (c *session) send(frame []byte) bool {
 	if len(c.queue) >= cfg.SendQueueFrames || c.qbytes+len(frame) > cfg.SendQueueBytes {
 		c.queue, c.qbytes, c.slow = nil, 0, true
 		c.setCloseLocked(websocket.ClosePolicyViolation, CodeSlowConsumer)
+		c.startWriterLocked()
 		c.qmu.Unlock()
 		c.srv.metrics.dropped.WithLabelValues(dropSlowConsumer).Inc()
-		c.signal()
 		return false
 	}
 	c.queue = append(c.queue, frame)
 	c.qbytes += len(frame)
+	c.startWriterLocked()
 	c.qmu.Unlock()
-	c.signal()
 	return true
 }
 
-func (c *session) signal() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// startWriterLocked starts writeLoop unless one runs or the session is over.
+func (c *session) startWriterLocked() {
+	if c.writing || c.closed {
+		return
 	}
+	c.writing = true
+	c.writers.Add(1)
+	go c.writeLoop()
 }
 
-// closeWith asks sendLoop to finish pending responses and close the
+// idle reports whether nothing is queued or being written, so that a
+// keepalive ping cannot block behind data.
+func (c *session) idle() bool {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	return !c.writing && !c.closed && len(c.queue) == 0
+}
+
+// closeWith asks the writer to finish pending responses and close the
 // connection with the given websocket status and error code as the reason.
 func (c *session) closeWith(status int, code Code) {
 	c.qmu.Lock()
 	c.setCloseLocked(status, code)
+	c.startWriterLocked()
 	c.qmu.Unlock()
-	c.signal()
 }
 
 func (c *session) setCloseLocked(status int, code Code) {
@@ -347,51 +372,63 @@ func (c *session) goAway(reason string, after time.Duration) {
 	c.closeWith(websocket.CloseGoingAway, CodeShuttingDown)
 }
 
-// sendLoop owns every data write on the connection: queued frames, pings
-// and the final close frame.
-func (c *session) sendLoop() {
-	defer close(c.sendDone)
-	defer func() {
-		c.qmu.Lock()
-		c.closed, c.queue, c.qbytes = true, nil, 0
-		c.qmu.Unlock()
-	}()
-	cfg := &c.srv.cfg
-	ping := time.NewTicker(cfg.PingInterval)
-	defer ping.Stop()
+// writeLoop writes queued frames until the queue is empty, then exits; send
+// starts it again when there is more. A requested close is written last,
+// after the requests in flight have been answered.
+func (c *session) writeLoop() {
+	defer c.writers.Done()
 	for {
-		select {
-		case <-c.wake:
-		case <-ping.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(cfg.WriteTimeout)); err != nil {
-				c.conn.Close()
+		frames, closing := c.take()
+		if len(frames) > 0 {
+			if !c.writeFrames(frames) {
+				c.stopWriting()
 				return
 			}
 			continue
-		case <-c.ctx.Done():
-			return
-		}
-		frames, closing := c.take()
-		if !c.writeFrames(frames) {
-			return
 		}
 		if !closing {
-			continue
+			c.qmu.Lock()
+			if len(c.queue) > 0 || c.closeMsg != nil {
+				c.qmu.Unlock()
+				continue // more arrived while we looked
+			}
+			c.writing = false
+			c.qmu.Unlock()
+			return
 		}
 		// Answer what is in flight before saying goodbye.
 		c.handlers.Wait()
 		frames, _ = c.take()
 		if !c.writeFrames(frames) {
+			c.stopWriting()
 			return
 		}
 		c.qmu.Lock()
 		msg := c.closeMsg
-		c.queue = nil
+		c.closed, c.queue = true, nil
 		c.qmu.Unlock()
-		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cfg.WriteTimeout))
+		_ = c.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(c.srv.cfg.WriteTimeout))
 		// The read loop ends when the peer answers the close or the grace passes.
 		c.conn.UnderlyingConn().SetReadDeadline(time.Now().Add(closeGrace))
 		return
+	}
+}
+
+// stopWriting marks the session over after a failed write.
+func (c *session) stopWriting() {
+	c.qmu.Lock()
+	c.closed, c.queue, c.qbytes = true, nil, 0
+	c.qmu.Unlock()
+}
+
+// ping sends a keepalive ping to an idle session; called by the server's
+// pingLoop. A peer that cannot take a ping is gone.
+func (c *session) ping() {
+	if !c.idle() {
+		return // data is flowing; the writer's deadlines detect a dead peer
+	}
+	if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.srv.cfg.WriteTimeout)); err != nil {
+		c.conn.Close()
 	}
 }
 
@@ -413,4 +450,24 @@ func (c *session) writeFrames(frames [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// sessionLog logs with the session id attached. It builds nothing per
+// session up front: an idle session holds only the base logger and its id.
+type sessionLog struct {
+	base *slog.Logger
+	id   string
+}
+
+func (l sessionLog) Debug(msg string, args ...any) {
+	l.base.Debug(msg, append([]any{"conn", l.id}, args...)...)
+}
+func (l sessionLog) Info(msg string, args ...any) {
+	l.base.Info(msg, append([]any{"conn", l.id}, args...)...)
+}
+func (l sessionLog) Warn(msg string, args ...any) {
+	l.base.Warn(msg, append([]any{"conn", l.id}, args...)...)
+}
+func (l sessionLog) Error(msg string, args ...any) {
+	l.base.Error(msg, append([]any{"conn", l.id}, args...)...)
 }

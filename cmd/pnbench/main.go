@@ -26,6 +26,7 @@ const usage = `usage: pnbench <command> [flags]
 commands:
   store   durable ingest rate and history query latency of the mailstore
   ws      node RSS per idle websocket connection, publish -> subscriber latency
+  push    wake requests -> node -> fake APNs/FCM: wakeups/s, CPU per wakeup, latency
 
 Run "pnbench <command> -h" for its flags.
 `
@@ -70,6 +71,8 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return runStore(ctx, args[1:], stdout, stderr)
 	case "ws":
 		return runWS(ctx, args[1:], stdout, stderr)
+	case "push":
+		return runPush(ctx, args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

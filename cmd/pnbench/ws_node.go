@@ -28,6 +28,11 @@ var nodeFlags = []string{
 	"--ip-rate-factor", "1",
 	"--max-conns-per-ip", "100000000",
 	"--lame-duck-duration", "0s",
+	// pnode dev runs a priced market: lift the free allowances so the
+	// benchmark measures delivery, not credit holds.
+	"--ledger-free-wakeups", "1000000000000",
+	"--ledger-free-history", "1000000000000",
+	"--ledger-free-storage-bytes", "1000000000000000",
 }
 
 // nodeProc is a pnode child process started by pnbench.

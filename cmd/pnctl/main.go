@@ -6,6 +6,7 @@
 //	pnctl publish --topic T [MESSAGE]        publish MESSAGE (or stdin) durably
 //	pnctl tail --topic T [--topic T2]        print live envelopes; resumes across reconnects
 //	pnctl history --topic T [--since 1h]     page through stored envelopes
+//	pnctl wake [--ttl 1h] URL                send a test wakeup to a wake URL
 //
 // The node URL comes from --url or PNCTL_URL (default ws://127.0.0.1:8549/ws).
 // The session key comes from --key-file or PNCTL_KEY (hex); it is never
@@ -47,6 +48,9 @@ commands:
   publish --topic T [MSG]   publish MSG (or stdin) and wait for the durable ack
   tail --topic T ...        print live envelopes (resumes without gaps after reconnects)
   history --topic T ...     page through stored envelopes
+  market <command> ...      on-chain market: register, price, stake, exit, deposit, thaw, withdraw, ... (pnctl market help)
+  providers [--sort price]  list providers from the chain (--rpc) or a node (--url), probed and sorted
+  wake URL                  send a test wakeup to a node's /v1/wake/{token} URL
 
 common flags: --url (env PNCTL_URL), --key-file (env PNCTL_KEY holds a hex key)
 `
@@ -85,6 +89,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runTail(ctx, rest, stdout, stderr, getenv)
 	case "history":
 		return runHistory(ctx, rest, stdout, stderr, getenv)
+	case "market":
+		return runMarket(ctx, rest, stdout, stderr, getenv)
+	case "providers":
+		return runProviders(ctx, rest, stdout, stderr, getenv)
+	case "wake":
+		return runWake(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -98,6 +98,8 @@ type config struct {
 	LogLevel  string
 	Server    server.Config
 	Store     mailstore.Config
+	Push      pushSettings
+	Market    marketSettings
 }
 
 func defaultConfig(dev bool) config {
@@ -107,6 +109,8 @@ func defaultConfig(dev bool) config {
 		LogLevel:  "info",
 		Server:    server.DefaultConfig(),
 		Store:     mailstore.DefaultConfig(),
+		Push:      defaultPushSettings(),
+		Market:    defaultMarketSettings(dev),
 	}
 	c.Server.Listen = ":8549"
 	c.Server.Version = version
@@ -160,6 +164,8 @@ func bind(c *config) *settings {
 	s.duration(&st.Retention.Interval, "retention-interval", "how often retention runs")
 	s.duration(&st.BucketSize, "store-bucket-size", "time bucket width, the pruning unit (fixed at store creation)")
 	s.int64(&st.CacheSize, "store-cache-bytes", "store block cache size")
+	bindPush(s, &c.Push)
+	bindMarket(s, &c.Market)
 	return s
 }
 
@@ -225,6 +231,12 @@ func (c config) validate() error {
 	if err := c.Store.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	if err := c.Push.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Market.validate(false, c.Server.ProviderID); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 
@@ -246,6 +258,11 @@ func runNode(args []string, dev bool, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprint(stdout, s.dump())
+		apps, err := checkPush(context.Background(), c, newLogger(c, stderr))
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, apps)
 		fmt.Fprintln(stdout, "# configuration OK")
 		return nil
 	}
@@ -281,7 +298,25 @@ func serve(ctx context.Context, c config, dev bool, log *slog.Logger, stdout io.
 		}
 	}()
 	reg.MustRegister(store.Collectors()...)
-	srv, err := server.New(c.Server, server.Deps{NodeKey: key, Store: store, Logger: log, Registry: reg})
+	// Deferred after the store's close, so it runs first: the push queue
+	// drains after the server stopped accepting, before the stores close.
+	// The market closes after the push relay, which charges wakeups until it stops.
+	mk, err := openMarket(ctx, c, dev, key, reg, log)
+	if err != nil {
+		return err
+	}
+	defer mk.close()
+	pn, err := openPush(ctx, c, dev, key, reg, log, mk.credit())
+	if err != nil {
+		return err
+	}
+	defer pn.close(ctx)
+	deps := server.Deps{NodeKey: key, Store: store, Logger: log, Registry: reg, DevHandler: pn.dev}
+	if pn.svc != nil {
+		deps.Push = pn.svc
+	}
+	mk.apply(&deps)
+	srv, err := server.New(c.Server, deps)
 	if err != nil {
 		return err
 	}
@@ -301,17 +336,28 @@ func serve(ctx context.Context, c config, dev bool, log *slog.Logger, stdout io.
 	abs, _ := filepath.Abs(c.DataDir)
 	addr := ln.Addr().String()
 	printBanner(stdout, dev, addr, crypto.CompressPubkey(&key.PublicKey), abs)
+	pn.printBanner(stdout, "http://"+bannerHost(addr))
+	if err := mk.start(ctx, addr); err != nil {
+		ln.Close()
+		return err
+	}
+	mk.printBanner(stdout, "http://"+bannerHost(addr))
 	log.Info("node started", "listen", addr, "data_dir", abs)
 	err = srv.Run(ctx, ln)
 	log.Info("node stopped; store flushed on close")
 	return err
 }
 
-func printBanner(w io.Writer, dev bool, addr string, nodeKey []byte, dataDir string) {
-	host := addr
-	if strings.HasPrefix(host, "[::]:") || strings.HasPrefix(host, "0.0.0.0:") {
-		host = "127.0.0.1" + host[strings.LastIndex(host, ":"):]
+// bannerHost makes a listen address printable as a local URL host.
+func bannerHost(addr string) string {
+	if strings.HasPrefix(addr, "[::]:") || strings.HasPrefix(addr, "0.0.0.0:") {
+		return "127.0.0.1" + addr[strings.LastIndex(addr, ":"):]
 	}
+	return addr
+}
+
+func printBanner(w io.Writer, dev bool, addr string, nodeKey []byte, dataDir string) {
+	host := bannerHost(addr)
 	mode := "run"
 	if dev {
 		mode = "dev"

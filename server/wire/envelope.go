@@ -18,7 +18,7 @@ const (
 	// MaxMeta caps the meta field, as in 14/WAKU2-MESSAGE.
 	MaxMeta = 64
 	// MaxTopicLen caps content and pubsub topic strings.
-	MaxTopicLen = 256
+	MaxTopicLen = 255
 )
 
 // Envelope validation errors.

@@ -1,0 +1,424 @@
+package push
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/pnmarket/pnmarket/server/push/pushwire"
+	"github.com/pnmarket/pnmarket/server/wire"
+)
+
+// maxAckBatch bounds the jobs acknowledged, and the receipts signed, in one
+// commit.
+const maxAckBatch = 1024
+
+// ackLinger is how long the acknowledger gathers finished jobs before it
+// commits them. The wakeups are already sent; a few milliseconds here only
+// delay the receipts, and at low rates turn one signature and one fsync
+// per wakeup into one per group.
+const ackLinger = 2 * time.Millisecond
+
+// ack is a job's final outcome, for the acknowledger.
+type ack struct {
+	j       *job
+	outcome string // receipt outcome; "" drops the job without a receipt
+	gateway string
+	payer   common.Address
+	inst    [32]byte
+	dead    *dead // the device token is dead
+}
+
+// dead names the registration to disable (or, last hop, the sealed token
+// to refuse from now on).
+type dead struct {
+	version uint64
+	owner   common.Address
+	inst    string
+	sealed  []byte
+	rec     *regRecord // set by disableLocked: the disabled record
+}
+
+// head is the end of a payer's receipt chain.
+type head struct {
+	seq  uint64
+	hash []byte
+}
+
+// ackLoop is the acknowledger: it owns the receipt chain heads and commits
+// finished jobs in groups. Each group is one synced batch that deletes the
+// jobs, disables dead registrations and appends the receipts, whose Merkle
+// root the node signs once. Groups are pipelined: while one waits for its
+// fsync, the next is built and written, and their fsyncs may be shared. A
+// second goroutine finishes them in order once synced. ackLoop returns when
+// s.acks is closed and every group is finished.
+func (s *Service) ackLoop() {
+	heads := make(map[common.Address]head)
+	batch := make([]ack, 0, maxAckBatch)
+	synced := make(chan *ackCommit, 8)
+	var finisher sync.WaitGroup
+	finisher.Go(func() {
+		for c := range synced {
+			s.finishAcks(c)
+		}
+	})
+	defer finisher.Wait()
+	defer close(synced)
+	linger := time.NewTimer(time.Hour)
+	defer linger.Stop()
+	for a := range s.acks {
+		batch = append(batch[:0], a)
+		linger.Reset(ackLinger)
+	more:
+		for len(batch) < maxAckBatch {
+			select {
+			case a, ok := <-s.acks:
+				if !ok {
+					break more
+				}
+				batch = append(batch, a)
+			case <-linger.C:
+				break more
+			}
+		}
+		linger.Stop()
+		c, err := s.applyAcks(batch, heads)
+		if err != nil {
+			// The jobs stay in the store and are sent again after a
+			// restart; the cached heads may be ahead of the store.
+			s.log.Error("push: acknowledging wakeups failed", "jobs", len(batch), "err", err)
+			clear(heads)
+			continue
+		}
+		synced <- c
+	}
+}
+
+// ackCommit is a group of acknowledgements written but not yet synced.
+type ackCommit struct {
+	b     *pebble.Batch
+	jobs  int
+	heads map[common.Address]uint64 // chain heads this group moves to
+}
+
+// finishAcks waits for a group's fsync, then releases its queue slots and
+// makes its receipts readable.
+func (s *Service) finishAcks(c *ackCommit) {
+	err := c.b.SyncWait()
+	c.b.Close()
+	if err != nil {
+		s.log.Error("push: syncing acknowledgements failed", "jobs", c.jobs, "err", err)
+		return
+	}
+	s.pending.Add(-int64(c.jobs))
+	if len(c.heads) == 0 {
+		return
+	}
+	s.headMu.Lock()
+	for p, seq := range c.heads {
+		s.durable[p] = seq
+	}
+	s.headMu.Unlock()
+}
+
+type newReceipt struct {
+	payer common.Address
+	r     pushwire.Receipt
+	hash  []byte
+}
+
+func keccak(data ...[]byte) []byte { return crypto.Keccak256(data...) }
+
+// applyAcks builds a group's batch and writes it without waiting for its
+// fsync; finishAcks waits.
+func (s *Service) applyAcks(batch []ack, heads map[common.Address]head) (*ackCommit, error) {
+	b := s.db.NewBatch()
+	applied := false
+	defer func() {
+		if !applied {
+			b.Close()
+		}
+	}()
+	var locked [numStripes]bool
+	defer func() {
+		for i, l := range locked {
+			if l {
+				s.stripes[i].Unlock()
+			}
+		}
+	}()
+	now := s.now().UnixMilli()
+	var receipts []newReceipt
+	var canon []byte
+	touched := make(map[common.Address]bool)
+	var disabled []*dead
+	disabling := make(map[string]bool) // registrations disabled by this group
+	for _, a := range batch {
+		b.Delete(jobKey(a.j.seq), nil)
+		if d := a.dead; d != nil {
+			if d.sealed != nil {
+				h := sha256.Sum256(d.sealed)
+				b.Set(deadKey(h), binary.BigEndian.AppendUint64(nil, uint64(now)), nil)
+			} else {
+				i := stripeOf(d.owner)
+				if !locked[i] {
+					s.stripes[i].Lock()
+					locked[i] = true
+				}
+				// Two dead sends of one registration may share a group.
+				if k := string(regKey(d.owner, d.inst)); !disabling[k] {
+					disabling[k] = true
+					ok, err := s.disableLocked(b, d, now)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						disabled = append(disabled, d)
+					}
+				}
+			}
+		}
+		if a.outcome == "" {
+			continue
+		}
+		h, err := s.headOf(a.payer, heads)
+		if err != nil {
+			return nil, err
+		}
+		r := pushwire.Receipt{
+			Seq: h.seq + 1, Time: now, Installation: a.inst[:],
+			Gateway: a.gateway, Outcome: a.outcome, PrevHash: h.hash,
+		}
+		canon = pushwire.AppendCanonical(canon[:0], a.payer[:], r.Seq, r.Time, r.Installation, r.Gateway, r.Outcome, r.PrevHash)
+		hash := keccak(canon)
+		heads[a.payer] = head{seq: r.Seq, hash: hash}
+		touched[a.payer] = true
+		receipts = append(receipts, newReceipt{payer: a.payer, r: r, hash: hash})
+	}
+	if len(receipts) > 0 {
+		if err := s.signReceipts(b, receipts); err != nil {
+			return nil, err
+		}
+		for p := range touched {
+			h := heads[p]
+			b.Set(headKey(p), append(binary.BigEndian.AppendUint64(nil, h.seq), h.hash...), nil)
+		}
+	}
+	if err := s.db.ApplyNoSyncWait(b, pebble.Sync); err != nil {
+		return nil, err
+	}
+	applied = true
+	// Visible now, durable after SyncWait: a crash in between sends these
+	// jobs again, which is what at-least-once allows.
+	for _, d := range disabled {
+		s.regWritten(d.owner, regKey(d.owner, d.inst), d.rec)
+	}
+	if len(disabled) > 0 {
+		s.metrics.registrations.Sub(float64(len(disabled)))
+	}
+	c := &ackCommit{b: b, jobs: len(batch)}
+	if len(touched) > 0 {
+		c.heads = make(map[common.Address]uint64, len(touched))
+		for p := range touched {
+			c.heads[p] = heads[p].seq
+		}
+	}
+	return c, nil
+}
+
+// disableLocked adds the disabling of a registration whose token is dead
+// to b, unless the client re-registered since the send. The owner's stripe
+// is held.
+func (s *Service) disableLocked(b *pebble.Batch, d *dead, now int64) (bool, error) {
+	key := regKey(d.owner, d.inst)
+	reg, err := s.getReg(key)
+	if err != nil || reg == nil || reg.Deleted || reg.Disabled != 0 || reg.Version != d.version {
+		return false, err
+	}
+	reg.Disabled = now
+	for _, t := range reg.Topics {
+		b.Delete(topicKey(t, d.owner, d.inst), nil)
+	}
+	b.Set(key, reg.encode(), nil)
+	d.rec = reg
+	return true, nil
+}
+
+// headOf returns a payer's chain head, reading it from the store the first
+// time. Before a head can move, the durable map records its stored value:
+// Receipts never serves a receipt that is visible but not yet synced.
+func (s *Service) headOf(payer common.Address, heads map[common.Address]head) (head, error) {
+	if h, ok := heads[payer]; ok {
+		return h, nil
+	}
+	s.headMu.Lock()
+	defer s.headMu.Unlock()
+	h, err := s.storedHead(payer)
+	if err != nil {
+		return h, err
+	}
+	if _, ok := s.durable[payer]; !ok {
+		s.durable[payer] = h.seq // the finisher moves it forward from here
+	}
+	heads[payer] = h
+	return h, nil
+}
+
+func (s *Service) storedHead(payer common.Address) (head, error) {
+	v, closer, err := s.db.Get(headKey(payer))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return head{hash: make([]byte, 32)}, nil
+	}
+	if err != nil {
+		return head{}, err
+	}
+	defer closer.Close()
+	if len(v) != 40 {
+		return head{}, fmt.Errorf("%w: chain head", errCorrupt)
+	}
+	return head{seq: binary.BigEndian.Uint64(v), hash: append([]byte(nil), v[8:]...)}, nil
+}
+
+// signReceipts signs the Merkle root of the receipts once and adds the
+// batch record and the receipts to b.
+func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt) error {
+	hashes := make([][]byte, len(rs))
+	for i := range rs {
+		hashes[i] = rs[i].hash
+	}
+	root, _ := pushwire.MerkleTree(keccak, hashes)
+	sig, err := crypto.Sign(keccak([]byte(pushwire.BatchDomain), root), s.key)
+	if err != nil {
+		return err
+	}
+	s.batchSeq++
+	e := enc{b: make([]byte, 0, 32+65+4+32*len(rs))}
+	e.raw(root)
+	e.raw(sig)
+	e.u(uint64(len(rs)))
+	for _, h := range hashes {
+		e.raw(h)
+	}
+	b.Set(batchKey(s.batchSeq), e.b, nil)
+	b.Set(nextBatchKey, binary.BigEndian.AppendUint64(nil, s.batchSeq), nil)
+	for i, nr := range rs {
+		r := &nr.r
+		e := enc{b: make([]byte, 0, 128)}
+		e.i(r.Time)
+		e.raw(r.Installation)
+		e.s(r.Gateway)
+		e.s(r.Outcome)
+		e.raw(r.PrevHash)
+		e.raw(nr.hash)
+		e.u(s.batchSeq)
+		e.u(uint64(i))
+		b.Set(receiptKey(nr.payer, r.Seq), e.b, nil)
+	}
+	return nil
+}
+
+// Receipts returns up to limit receipts of payer's chain from seq fromSeq
+// (1 is the first), each with the proof of the node's batch signature.
+func (s *Service) Receipts(ctx context.Context, payer common.Address, fromSeq uint64, limit int) ([]pushwire.Receipt, error) {
+	if limit <= 0 || limit > pushwire.MaxReceipts {
+		limit = pushwire.MaxReceipts
+	}
+	fromSeq = max(fromSeq, 1)
+	s.headMu.Lock()
+	last, ok := s.durable[payer]
+	if !ok {
+		h, err := s.storedHead(payer)
+		if err != nil {
+			s.headMu.Unlock()
+			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		last = h.seq
+	}
+	s.headMu.Unlock()
+	out := []pushwire.Receipt{}
+	if fromSeq > last {
+		return out, nil
+	}
+	end := min(last, fromSeq+uint64(limit)-1)
+	batches := make(map[uint64]*batchRec)
+	prefix := ownerPrefix(famReceipt, payer)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: receiptKey(payer, fromSeq), UpperBound: receiptKey(payer, end+1)})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) != len(prefix)+8 {
+			return nil, errCorrupt
+		}
+		d := dec{b: it.Value()}
+		r := pushwire.Receipt{Payer: payer.Hex(), Seq: beUint64(k[len(prefix):])}
+		r.Time = d.i()
+		r.Installation = append([]byte(nil), d.raw(32)...)
+		r.Gateway = d.s()
+		r.Outcome = d.s()
+		r.PrevHash = append([]byte(nil), d.raw(32)...)
+		r.Hash = append([]byte(nil), d.raw(32)...)
+		bid, idx := d.u(), int(d.u())
+		if err := d.done("receipt"); err != nil {
+			return nil, err
+		}
+		br := batches[bid]
+		if br == nil {
+			if br, err = s.loadBatch(bid); err != nil {
+				return nil, err
+			}
+			batches[bid] = br
+		}
+		if idx >= len(br.proofs) {
+			return nil, errCorrupt
+		}
+		r.Sig = pushwire.BatchSig{Root: br.root, Index: idx, Size: len(br.proofs), Signature: br.sig}
+		r.Sig.Proof = make([]wire.Bytes, len(br.proofs[idx]))
+		for i, p := range br.proofs[idx] {
+			r.Sig.Proof[i] = p
+		}
+		out = append(out, r)
+	}
+	return out, it.Error()
+}
+
+type batchRec struct {
+	root   []byte
+	sig    []byte
+	proofs [][][]byte
+}
+
+func (s *Service) loadBatch(id uint64) (*batchRec, error) {
+	v, closer, err := s.db.Get(batchKey(id))
+	if err != nil {
+		return nil, fmt.Errorf("%w: receipt batch %d: %w", errCorrupt, id, err)
+	}
+	defer closer.Close()
+	d := dec{b: v}
+	br := &batchRec{root: append([]byte(nil), d.raw(32)...), sig: append([]byte(nil), d.raw(65)...)}
+	n := d.u()
+	if n > maxAckBatch*4 {
+		d.fail()
+	}
+	hashes := make([][]byte, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		hashes = append(hashes, append([]byte(nil), d.raw(32)...))
+	}
+	if err := d.done("receipt batch"); err != nil {
+		return nil, err
+	}
+	_, br.proofs = pushwire.MerkleTree(keccak, hashes)
+	return br, nil
+}
+
+func beUint64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

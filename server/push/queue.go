@@ -1,0 +1,210 @@
+package push
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/pnmarket/pnmarket/server/push/pushwire"
+)
+
+// newJob makes a job with a fresh idempotency key (a UUID, so APNs uses it
+// as apns-id unchanged) and a fresh random nonce.
+func (s *Service) newJob(kind jobKind) *job {
+	var b [32]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var id [36]byte
+	hex.Encode(id[0:8], b[0:4])
+	id[8] = '-'
+	hex.Encode(id[9:13], b[4:6])
+	id[13] = '-'
+	hex.Encode(id[14:18], b[6:8])
+	id[18] = '-'
+	hex.Encode(id[19:23], b[8:10])
+	id[23] = '-'
+	hex.Encode(id[24:36], b[10:16])
+	return &job{kind: kind, id: string(id[:]), nonce: hex.EncodeToString(b[16:]), created: s.now().UnixMilli()}
+}
+
+// enqueue writes jobs to the queue in one synced batch, so they survive a
+// crash once it returns, then hands them to the workers. Concurrent callers'
+// synced commits share fsyncs in pebble's commit pipeline. ErrQueueFull
+// when the queue would exceed QueueSize.
+func (s *Service) enqueue(jobs ...*job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	s.closeMu.RLock()
+	defer s.closeMu.RUnlock()
+	if s.closing {
+		return ErrShuttingDown
+	}
+	n := int64(len(jobs))
+	if s.pending.Add(n) > int64(s.cfg.QueueSize) {
+		s.pending.Add(-n)
+		return ErrQueueFull
+	}
+	b := s.db.NewBatch()
+	for _, j := range jobs {
+		j.seq = s.nextSeq.Add(1)
+		b.Set(jobKey(j.seq), j.encode(), nil)
+	}
+	err := b.Commit(pebble.Sync)
+	b.Close()
+	if err != nil {
+		s.pending.Add(-n)
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	for _, j := range jobs {
+		s.schedule(j)
+	}
+	return nil
+}
+
+// schedule hands j to its pool, or to the scheduler until its time.
+func (s *Service) schedule(j *job) {
+	if j.notBefore > s.now().UnixMilli() {
+		s.sched.add(j.notBefore, j)
+		return
+	}
+	s.dispatch(j)
+}
+
+// dispatch hands a due job to its pool without blocking: every pool's
+// channel holds more jobs than can exist.
+func (s *Service) dispatch(j *job) {
+	select {
+	case s.pools[j.pool] <- j:
+	default:
+		s.sched.add(s.now().UnixMilli()+100, j)
+	}
+}
+
+// poolOf returns the pool that sends for reg.
+func (s *Service) poolOf(reg *regRecord) poolID {
+	if app := s.apps[reg.AppID]; app != nil {
+		return app.pool
+	}
+	if reg.Gateway == pushwire.GatewayFCM {
+		return poolFCM
+	}
+	return poolAPNs
+}
+
+// Wake queues a wakeup for the installation a wakeup token names, durably,
+// and returns its idempotency id. ip is the requester's address for the
+// per-IP rate limit; ttl (0 = none) bounds how long the push service keeps
+// the wakeup for an offline device.
+func (s *Service) Wake(ctx context.Context, tok, ip string, ttl time.Duration) (string, error) {
+	if d, ok := s.wakeLimits.allow("i"+ip, s.cfg.WakeIPRate, s.cfg.WakeIPBurst); !ok {
+		s.metrics.refused.WithLabelValues(refusedRateIP).Inc()
+		return "", &RateError{RetryAfter: d, PerIP: true}
+	}
+	if tok == "" || len(tok) > pushwire.MaxWakeTokenLen {
+		s.metrics.refused.WithLabelValues(refusedUnknown).Inc()
+		return "", ErrUnknownWakeToken
+	}
+	h := sha256.Sum256([]byte(tok))
+	owner, inst, err := s.lookupWake(h)
+	if err != nil {
+		if err == ErrUnknownWakeToken {
+			s.metrics.refused.WithLabelValues(refusedUnknown).Inc()
+		}
+		return "", err
+	}
+	if d, ok := s.wakeLimits.allow("t"+string(h[:]), s.cfg.WakeRate, s.cfg.WakeBurst); !ok {
+		s.metrics.refused.WithLabelValues(refusedRateToken).Inc()
+		return "", &RateError{RetryAfter: d}
+	}
+	reg, err := s.liveReg(owner, inst, true)
+	if err != nil {
+		if err == ErrUnknownInstallation {
+			s.metrics.refused.WithLabelValues(refusedUnknown).Inc()
+			return "", ErrUnknownWakeToken
+		}
+		return "", err
+	}
+	j := s.newJob(kindWake)
+	j.owner, j.inst, j.pool = owner, inst, s.poolOf(reg)
+	if ttl > 0 {
+		j.expires = j.created + min(ttl, s.cfg.MaxWakeTTL).Milliseconds()
+	}
+	if err := s.enqueue(j); err != nil {
+		s.countRefusal(err)
+		return "", err
+	}
+	s.metrics.acceptedWake.Inc()
+	if s.credit != nil && !s.credit.HasCredit(owner, reg.Payer) {
+		return j.id, heldError(j.id)
+	}
+	return j.id, nil
+}
+
+func (s *Service) countRefusal(err error) {
+	switch err {
+	case ErrQueueFull:
+		s.metrics.refused.WithLabelValues(refusedQueueFull).Inc()
+	case ErrShuttingDown:
+		s.metrics.refused.WithLabelValues(refusedShutdown).Inc()
+	}
+}
+
+// EnvelopeStored is called after an envelope is stored (not a duplicate)
+// on contentTopic. Every installation watching the topic whose owner has no
+// session (online reports false) gets a coalesced wakeup, queued durably
+// before EnvelopeStored returns.
+func (s *Service) EnvelopeStored(ctx context.Context, contentTopic string, online func(common.Address) bool) error {
+	prefix := topicPrefix(contentTopic)
+	type watcher struct {
+		owner common.Address
+		inst  string
+	}
+	var ws []watcher
+	err := s.scan(prefix, func(k, _ []byte) error {
+		if len(k) <= len(prefix)+20 {
+			return errCorrupt
+		}
+		ws = append(ws, watcher{common.BytesToAddress(k[len(prefix) : len(prefix)+20]), string(k[len(prefix)+20:])})
+		return nil
+	})
+	if err != nil || len(ws) == 0 {
+		return err
+	}
+	now := s.now().UnixMilli()
+	window := s.cfg.CoalesceWindow.Milliseconds()
+	var jobs []*job
+	for _, w := range ws {
+		if online(w.owner) {
+			continue
+		}
+		reg, err := s.liveReg(w.owner, w.inst, true)
+		if err != nil {
+			continue // unregistered or disabled since the scan
+		}
+		at, ok := s.coalesce.slot(instKey{w.owner, w.inst}, now, window)
+		if !ok {
+			s.metrics.coalesced.Inc()
+			continue
+		}
+		j := s.newJob(kindTrigger)
+		j.owner, j.inst, j.pool = w.owner, w.inst, s.poolOf(reg)
+		if at > now {
+			j.notBefore = at
+		}
+		jobs = append(jobs, j)
+	}
+	if err := s.enqueue(jobs...); err != nil {
+		s.countRefusal(err)
+		return err
+	}
+	s.metrics.accepted.WithLabelValues(sourceTopic).Add(float64(len(jobs)))
+	return nil
+}

@@ -25,13 +25,15 @@ build:
 
 ## fuzz-smoke: run every Fuzz target briefly (CI); go test -fuzz takes one target at a time
 fuzz-smoke:
-	@set -e; for pkg in $$($(GO) list ./...); do \
+	@set -e; n=0; for pkg in $$($(GO) list ./...); do \
 	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 	  for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/fuzz-$$t.log 2>&1 || { cat /tmp/fuzz-$$t.log; exit 1; }; \
+	    log=$$(mktemp); \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg > $$log 2>&1 || { cat $$log; rm -f $$log; echo "fuzz: $$n passed, 1 failed"; exit 1; }; \
+	    rm -f $$log; n=$$((n+1)); \
 	  done; \
-	done
+	done; echo "fuzz: $$n passed, 0 failed"
 
 ## generate: regenerate checked-in generated code
 generate:

@@ -26,6 +26,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gorilla/websocket"
 
+	"github.com/pnmarket/pnmarket/market"
 	"github.com/pnmarket/pnmarket/server/push/pushwire"
 	"github.com/pnmarket/pnmarket/server/wire"
 )
@@ -69,6 +70,10 @@ type Options struct {
 	// installations were disabled (their device tokens died). It runs on
 	// the connection's reader goroutine: do not block.
 	OnPushStatus func(pushwire.Status)
+	// OnCreditLow, when set, is called (on its own goroutine, one at a time)
+	// when the node sends pn_creditLow: the payer's signed credit is nearly
+	// used up, or a wakeup is held for credit. Payer.TopUp is the usual answer.
+	OnCreditLow func(ctx context.Context, c *Client, p market.CreditLowParams)
 }
 
 // Client is a connection to one node. It is safe for concurrent use.
@@ -79,6 +84,9 @@ type Client struct {
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // the connection manager goroutine
+	cbWG   sync.WaitGroup // OnCreditLow callbacks; Add only under mu while !closed
+	cbBusy bool           // an OnCreditLow callback runs; guarded by mu
+	closed bool           // Close was called; guarded by mu
 
 	mu        sync.Mutex
 	conn      *conn                    // current connection or nil; guarded by mu
@@ -127,11 +135,13 @@ func Dial(ctx context.Context, opts Options) (*Client, error) {
 func (c *Client) Close() error {
 	c.cancel()
 	c.mu.Lock()
+	c.closed = true
 	if c.conn != nil {
 		c.conn.close()
 	}
 	c.mu.Unlock()
 	c.wg.Wait()
+	c.cbWG.Wait()
 	c.mu.Lock()
 	for s := range c.subs {
 		s.end(ErrClosed)
@@ -350,6 +360,10 @@ func (c *Client) onNotification(cn *conn, method string, params json.RawMessage)
 		c.onPushStatus(params)
 		return
 	}
+	if method == market.MethodCreditLow {
+		c.onCreditLow(params)
+		return
+	}
 	if method != wire.MethodSubscription {
 		return
 	}
@@ -398,4 +412,37 @@ func ErrorCode(err error) int {
 		return we.Data.Code
 	}
 	return 0
+}
+
+// onCreditLow runs Options.OnCreditLow off the reader goroutine (the
+// callback makes calls whose responses that goroutine must read). Notices
+// that arrive while a callback runs are dropped: it reads the fresh credit.
+func (c *Client) onCreditLow(params json.RawMessage) {
+	if c.opts.OnCreditLow == nil {
+		return
+	}
+	var p market.CreditLowParams
+	if err := json.Unmarshal(params, &p); err != nil {
+		c.log.Debug("bad pn_creditLow notification", "err", err)
+		return
+	}
+	c.mu.Lock()
+	if c.closed || c.cbBusy {
+		c.mu.Unlock()
+		return
+	}
+	c.cbBusy = true
+	c.cbWG.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer c.cbWG.Done()
+		defer func() {
+			c.mu.Lock()
+			c.cbBusy = false
+			c.mu.Unlock()
+		}()
+		ctx, cancel := context.WithTimeout(c.ctx, c.opts.RequestTimeout)
+		defer cancel()
+		c.opts.OnCreditLow(ctx, c, p)
+	}()
 }

@@ -494,7 +494,8 @@ type PoolOptions struct {
 	Want int
 	// TryTimeout bounds one attempt on one member before failing over; DefaultTryTimeout.
 	TryTimeout time.Duration
-	// Payer, when set, tops up a member's credit when it answers 40201 and the call is retried.
+	// Payer, when set, tops up a member's credit when it answers 40201 (and the call is retried)
+	// and when the member sends pn_creditLow.
 	Payer *Payer
 	// Client is the template for each member's client options (URL and Key are set per member).
 	Client Options
@@ -542,6 +543,14 @@ func OpenPool(ctx context.Context, ranked []Candidate, opts PoolOptions) (*Pool,
 		}
 		co := opts.Client
 		co.URL, co.Key = c.Provider.Endpoint, opts.Key
+		if opts.Payer != nil && co.OnCreditLow == nil {
+			payer := opts.Payer
+			co.OnCreditLow = func(ctx context.Context, cl *Client, _ market.CreditLowParams) {
+				if _, err := payer.TopUp(ctx, cl, false); err != nil {
+					log.Debug("top-up on pn_creditLow failed", "provider", c.Provider.ID, "err", err)
+				}
+			}
+		}
 		dctx, cancel := context.WithTimeout(ctx, opts.TryTimeout)
 		cl, err := Dial(dctx, co)
 		if err == nil {

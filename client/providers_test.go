@@ -325,3 +325,51 @@ func TestPoolPaysWhenAsked(t *testing.T) {
 		t.Fatalf("MaxBlock: %v", err)
 	}
 }
+
+// TestPoolTopsUpOnCreditLow: once 80% of the signed block is used, the node
+// sends pn_creditLow and the pool's payer signs the next block by itself,
+// before any request is refused for lack of credit.
+func TestPoolTopsUpOnCreditLow(t *testing.T) {
+	l := &listing{}
+	startProvider(t, l, 9, nodeOpts{perKWakeups: 1e15, stake: 1, capacity: 1, ledger: true})
+	ctx := t.Context()
+	cands := client.Rank(client.Probe(ctx, l.Listing().Providers, client.ProbeOptions{}), client.RankOptions{})
+	key, _ := crypto.GenerateKey()
+	payer := &client.Payer{Key: key, Lane: 1, Domain: pickDomain, MaxBlock: big.NewInt(1e18)}
+	pool, err := client.OpenPool(ctx, cands, client.PoolOptions{Key: key, Want: 1, Payer: payer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	cl := pool.Members()[0].Client
+	topic := "/t/1/credit/proto"
+	for i := range 100 {
+		if _, err := cl.Publish(ctx, wire.Envelope{ContentTopic: topic, Payload: []byte{byte(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One block covers 1,000 history envelopes; serve 900 of them, 100 per page.
+	for page := range 9 {
+		var res wire.HistoryResult
+		if _, err := pool.Call(ctx, wire.MethodHistory, &res, wire.HistoryParams{ContentTopics: []string{topic}, Limit: 100}); err != nil {
+			t.Fatalf("page %d: %v", page, err)
+		}
+		if len(res.Envelopes) != 100 {
+			t.Fatalf("page %d: %d envelopes", page, len(res.Envelopes))
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		cr, err := cl.Credit(ctx, common.Address{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cr.Signed.Int().Cmp(big.NewInt(2e15)) == 0 {
+			return // the second block was signed on the node's notice
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no top-up after pn_creditLow: %+v", cr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -35,8 +35,9 @@ type docStep struct {
 }
 
 // parseDocSteps extracts the examples marked with
-// <!-- conformance: send|expect [anon] --> followed by a ```json block.
-func parseDocSteps(t *testing.T, path string) []docStep {
+// MARKER send|expect [session] --> followed by a ```json block, where MARKER
+// is e.g. "<!-- conformance:" (the node suite) or "<!-- conformance-market:".
+func parseDocSteps(t *testing.T, path, marker string) []docStep {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -54,8 +55,8 @@ func parseDocSteps(t *testing.T, path string) []docStep {
 		line++
 		text := sc.Text()
 		switch {
-		case strings.HasPrefix(text, "<!-- conformance:"):
-			fields := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(text, "<!-- conformance:"), "-->"))
+		case strings.HasPrefix(text, marker):
+			fields := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(text, marker), "-->"))
 			if len(fields) == 0 || (fields[0] != "send" && fields[0] != "expect") {
 				t.Fatalf("%s:%d: bad conformance marker", path, line)
 			}
@@ -137,7 +138,7 @@ func decodeLoose(t *testing.T, b []byte) any {
 // TestProtocolConformance drives a real node over real websockets through
 // every marked example in docs/protocol.md, in order.
 func TestProtocolConformance(t *testing.T) {
-	steps := parseDocSteps(t, "../docs/protocol.md")
+	steps := parseDocSteps(t, "../docs/protocol.md", "<!-- conformance:")
 	if len(steps) < 20 {
 		t.Fatalf("only %d conformance examples found", len(steps))
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -350,7 +348,7 @@ func TestMarketErrorMapping(t *testing.T) {
 // provider 1 at price docPrice, escrow docEscrow on chain 1337, the documented session key as
 // payer, and the documented clock.
 func TestMarketProtocolConformance(t *testing.T) {
-	steps := parseMarketDocSteps(t, "../docs/protocol.md")
+	steps := parseDocSteps(t, "../docs/protocol.md", "<!-- conformance-market:")
 	if len(steps) < 6 {
 		t.Fatalf("only %d market examples found", len(steps))
 	}
@@ -386,51 +384,6 @@ func TestMarketProtocolConformance(t *testing.T) {
 			t.Errorf("protocol.md:%d: %v\n got: %s", st.line, err, got)
 		}
 	}
-}
-
-// parseMarketDocSteps extracts the examples marked <!-- conformance-market: ... -->.
-func parseMarketDocSteps(t *testing.T, path string) []docStep {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	const marker = "<!-- conformance-market:"
-	var steps []docStep
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	line := 0
-	var pending *docStep
-	var inBlock bool
-	var body strings.Builder
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		switch {
-		case strings.HasPrefix(text, marker):
-			fields := strings.Fields(strings.TrimSuffix(strings.TrimPrefix(text, marker), "-->"))
-			if len(fields) == 0 || (fields[0] != "send" && fields[0] != "expect") {
-				t.Fatalf("%s:%d: bad marker", path, line)
-			}
-			pending = &docStep{line: line, send: fields[0] == "send", session: "authed"}
-			if len(fields) > 1 {
-				pending.session = fields[1]
-			}
-		case pending != nil && !inBlock && strings.HasPrefix(text, "```json"):
-			inBlock = true
-			body.Reset()
-		case inBlock && strings.HasPrefix(text, "```"):
-			inBlock = false
-			pending.body = body.String()
-			steps = append(steps, *pending)
-			pending = nil
-		case inBlock:
-			body.WriteString(text)
-			body.WriteByte('\n')
-		}
-	}
-	return steps
 }
 
 // TestPrintMarketDocVoucher prints the voucher of the documented pn_submitVoucher example (run

@@ -164,8 +164,6 @@ type Server struct {
 	requests, rejected, resetCount, nextID atomic.Int64
 }
 
-type connKey struct{}
-
 // NewServer starts a fake FCM. Close it when done.
 func NewServer(opts Options) (*Server, error) {
 	s := &Server{logger: opts.Logger, validToken: opts.ValidToken}
@@ -206,9 +204,7 @@ func NewServer(opts Options) (*Server, error) {
 	srv.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	srv.Config.HTTP2 = &http.HTTP2Config{MaxConcurrentStreams: int(streams)}
 	srv.Config.ErrorLog = slog.NewLogLogger(s.logger.Handler(), slog.LevelDebug)
-	srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
-		return context.WithValue(ctx, connKey{}, c)
-	}
+	srv.Config.ConnContext = fakes.ConnContext
 	srv.StartTLS()
 	s.srv = srv
 	s.issuer = &issuer{tokenURI: srv.URL + "/token", lifetime: lifetime, accounts: make(map[string]account)}
@@ -336,19 +332,11 @@ func (s *Server) serveSend(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	if s.resets.Take() {
 		s.resetCount.Add(1)
-		if c, ok := r.Context().Value(connKey{}).(net.Conn); ok {
-			c.Close()
-		}
+		fakes.ResetConn(r)
 		return
 	}
-	if d := time.Duration(s.latency.Load()); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	if !fakes.Delay(r, time.Duration(s.latency.Load())) {
+		return
 	}
 	if f, ok := s.faults.Take(); ok {
 		s.fail(w, f, nil)

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,5 +119,33 @@ func TestSampleConfig(t *testing.T) {
 	var out, errb bytes.Buffer
 	if err := realMain([]string{"run", "--config", "../../deploy/pnode.yaml", "--check-config"}, &out, &errb); err != nil {
 		t.Fatalf("deploy/pnode.yaml: %v\n%s", err, errb.String())
+	}
+}
+
+// TestServeDebug: --debug-listen serves heap and goroutine profiles, and
+// nothing else.
+func TestServeDebug(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := serveDebug(ln)
+	defer stop()
+	get := func(path string) int {
+		resp, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, p := range []string{"/debug/pprof/heap?debug=1", "/debug/pprof/goroutine?debug=1", "/debug/pprof/"} {
+		if code := get(p); code != http.StatusOK {
+			t.Errorf("GET %s: %d", p, code)
+		}
+	}
+	if code := get("/metrics"); code != http.StatusNotFound {
+		t.Errorf("GET /metrics on the debug listener: %d, want 404", code)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -96,10 +97,13 @@ type config struct {
 	DataDir   string
 	LogFormat string
 	LogLevel  string
-	Server    server.Config
-	Store     mailstore.Config
-	Push      pushSettings
-	Market    marketSettings
+	// DebugListen serves Go's /debug/pprof profiles on their own listener
+	// (empty: off). Profiles show memory contents: bind it to loopback.
+	DebugListen string
+	Server      server.Config
+	Store       mailstore.Config
+	Push        pushSettings
+	Market      marketSettings
 }
 
 func defaultConfig(dev bool) config {
@@ -129,6 +133,7 @@ func bind(c *config) *settings {
 	s.str(&c.DataDir, "data-dir", "directory for the store and the node key")
 	s.str(&c.LogFormat, "log-format", "json or text")
 	s.str(&c.LogLevel, "log-level", "debug, info, warn or error")
+	s.str(&c.DebugListen, "debug-listen", "listen address for /debug/pprof (empty: off; keep it on loopback)")
 
 	sc := &c.Server
 	s.str(&sc.Listen, "listen", "HTTP and websocket listen address")
@@ -333,6 +338,16 @@ func serve(ctx context.Context, c config, dev bool, log *slog.Logger, stdout io.
 		stopMetrics := serveMetrics(mln, srv)
 		defer stopMetrics()
 	}
+	if c.DebugListen != "" {
+		dln, err := net.Listen("tcp", c.DebugListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("debug listen: %w", err)
+		}
+		log.Info("pprof listening", "addr", dln.Addr().String())
+		stopDebug := serveDebug(dln)
+		defer stopDebug()
+	}
 	abs, _ := filepath.Abs(c.DataDir)
 	addr := ln.Addr().String()
 	printBanner(stdout, dev, addr, crypto.CompressPubkey(&key.PublicKey), abs)
@@ -389,11 +404,28 @@ func loadOrCreateKey(path string) (*ecdsa.PrivateKey, error) {
 	return key, nil
 }
 
+// serveDebug serves the runtime profiles under /debug/pprof/ on their own
+// listener until the returned function is called.
+func serveDebug(ln net.Listener) func() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	return serveMux(ln, mux)
+}
+
 // serveMetrics serves /metrics on its own listener until the returned
 // function is called.
 func serveMetrics(ln net.Listener, srv *server.Server) func() {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", srv.MetricsHandler())
+	return serveMux(ln, mux)
+}
+
+// serveMux serves mux on ln until the returned function is called.
+func serveMux(ln net.Listener, mux *http.ServeMux) func() {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: server.DefaultReadHeaderTimeout}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = hs.Serve(ln) }()

@@ -46,7 +46,8 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "node shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	conn, err := s.up.Upgrade(w, r, nil)
+	hj := &hijacker{ResponseWriter: w}
+	conn, err := s.up.Upgrade(hj, r, nil)
 	if err != nil {
 		return // Upgrade has answered with an HTTP error
 	}
@@ -54,7 +55,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	c := s.newSession(conn, ip)
+	c := s.newSession(conn, newReader(hj), ip)
 	if err := s.addSession(c); err != nil {
 		c.cancel()
 		we := toWire(err)
@@ -63,6 +64,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
+	c.greet()
 	// Serve on a goroutine of our own and return: the handler goroutine
 	// would keep net/http's per-request buffers alive for the whole session.
 	go func() {

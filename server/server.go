@@ -149,9 +149,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	s.up = websocket.Upgrader{
 		HandshakeTimeout: cfg.AuthTimeout,
 		// Idle connections hold no write buffer: it comes from the pool per
-		// write; the read buffer is small (large frames take more reads).
+		// write. ReadBufferSize 0 makes the library read through the
+		// hijacker's small buffer, which the session inspects.
 		WriteBufferPool: &sync.Pool{},
-		ReadBufferSize:  512,
 		CheckOrigin:     func(*http.Request) bool { return true }, // auth is by signature, not cookies
 	}
 	return s, nil

@@ -37,6 +37,7 @@ const hardReadLimitFactor = 4
 type session struct {
 	srv  *Server         // static after construction
 	conn *websocket.Conn // reads owned by run, data writes owned by writeLoop
+	rd   reader          // the buffer under conn; static after construction
 	id   string          // static after construction
 	ip   string          // static after construction
 	log  sessionLog      // static after construction
@@ -66,7 +67,7 @@ type session struct {
 
 }
 
-func (s *Server) newSession(conn *websocket.Conn, ip string) *session {
+func (s *Server) newSession(conn *websocket.Conn, rd reader, ip string) *session {
 	id := strconv.FormatUint(s.nextID.Add(1), 36)
 	ctx, cancel := context.WithCancel(s.lifetime)
 	nonce := make([]byte, 32)
@@ -74,6 +75,7 @@ func (s *Server) newSession(conn *websocket.Conn, ip string) *session {
 	return &session{
 		srv:      s,
 		conn:     conn,
+		rd:       rd,
 		id:       id,
 		ip:       ip,
 		log:      sessionLog{base: s.log, id: id},
@@ -86,32 +88,33 @@ func (s *Server) newSession(conn *websocket.Conn, ip string) *session {
 
 // run serves the session until the peer goes away or the server shuts down.
 // It is the read loop; before returning it awaits every goroutine the
-// session started.
+// session started. While idle it is parked in waitReadable (see idleread.go).
+// greet must have been called first, on another goroutine.
 func (c *session) run() {
-	cfg := &c.srv.cfg
 	defer c.srv.removeSession(c)
-	defer func() {
-		c.srv.hub.removeSession(c)
-		c.stopAccepting()
-		c.handlers.Wait()
-		c.cancel()
-		// No new writer after this; a running one finishes what is queued
-		// (a close frame included), bounded by the write deadline.
-		c.qmu.Lock()
-		c.closed = true
-		c.qmu.Unlock()
-		c.writers.Wait()
-		c.conn.Close()
-	}()
+	defer c.finish()
+	for {
+		if err := c.rd.waitReadable(); err != nil {
+			c.readFailed(err)
+			return
+		}
+		done := make(chan error, 1)
+		go func() { done <- c.readOne() }()
+		if err := <-done; err != nil {
+			c.readFailed(err)
+			return
+		}
+	}
+}
 
+// greet sets the read limits and deadlines and sends the auth challenge.
+// Encoding grows a stack, so it runs before run, on the HTTP handler's
+// goroutine.
+func (c *session) greet() {
+	cfg := &c.srv.cfg
 	c.conn.SetReadLimit(int64(cfg.MaxFrameBytes) * hardReadLimitFactor)
 	c.conn.SetReadDeadline(time.Now().Add(cfg.AuthTimeout))
-	c.conn.SetPongHandler(func(string) error {
-		if c.authed.Load() {
-			c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
-		}
-		return nil
-	})
+	c.conn.SetPongHandler(func(string) error { c.onPong(); return nil })
 	ch := wire.Challenge{
 		Nonce:      c.nonce,
 		NodeKey:    c.srv.nodeKey,
@@ -122,36 +125,58 @@ func (c *session) run() {
 	if frame, err := wire.EncodeNotification(wire.MethodChallenge, ch); err == nil {
 		c.send(frame)
 	}
+}
 
-	var buf []byte
-	for {
-		_, r, err := c.conn.NextReader()
-		if err != nil {
-			c.readFailed(err)
-			return
-		}
-		buf, err = readCapped(r, buf[:0], cfg.MaxFrameBytes)
-		if err != nil {
-			if errors.Is(err, wire.ErrFrameTooLarge) {
-				c.srv.metrics.dropped.WithLabelValues(dropFrameTooLarge).Inc()
-				c.send(wire.EncodeError(nil, toWire(err)))
-				continue
-			}
-			c.readFailed(err)
-			return
-		}
-		if c.authed.Load() {
-			c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
-		}
-		// Decoding and inline handlers grow a stack; do it on a short-lived
-		// goroutine so the long-lived reader keeps a small one.
-		done := make(chan struct{})
-		go func() { defer close(done); c.handleFrame(buf) }()
-		<-done
-		if cap(buf) > 64<<10 {
-			buf = nil // do not pin a large buffer on an idle session
-		}
+// finish ends the session: no new requests, the running ones answered, the
+// writer done, the connection closed.
+func (c *session) finish() {
+	c.srv.hub.removeSession(c)
+	c.stopAccepting()
+	c.handlers.Wait()
+	c.cancel()
+	// No new writer after this; a running one finishes what is queued
+	// (a close frame included), bounded by the write deadline.
+	c.qmu.Lock()
+	c.closed = true
+	c.qmu.Unlock()
+	c.writers.Wait()
+	c.conn.Close()
+}
+
+// readOne reads and handles one message, or answers one keepalive control
+// frame. It runs on a short-lived goroutine: reading, decoding and inline
+// handlers grow a stack that the long-lived reader should not keep.
+func (c *session) readOne() error {
+	if ok, err := c.controlFrame(); ok || err != nil {
+		return err
 	}
+	cfg := &c.srv.cfg
+	_, r, err := c.conn.NextReader()
+	if err != nil {
+		return err
+	}
+	bp := readBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 { // do not keep large buffers around
+			*bp = (*bp)[:0]
+			readBufs.Put(bp)
+		}
+	}()
+	buf, err := readCapped(r, (*bp)[:0], cfg.MaxFrameBytes)
+	*bp = buf
+	if err != nil {
+		if errors.Is(err, wire.ErrFrameTooLarge) {
+			c.srv.metrics.dropped.WithLabelValues(dropFrameTooLarge).Inc()
+			c.send(wire.EncodeError(nil, toWire(err)))
+			return nil
+		}
+		return err
+	}
+	if c.authed.Load() {
+		c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
+	}
+	c.handleFrame(buf)
+	return nil
 }
 
 // readCapped reads one message into buf; a message over max is discarded

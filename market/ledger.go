@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -259,23 +260,77 @@ var big1000 = big.NewInt(1000)
 // next block, and hands the best vouchers to the collector. State lives in a pebble store;
 // charges carry ids so that nothing is counted twice across retries and restarts.
 //
-// It is safe for concurrent use. It starts no goroutines.
+// Charges are persisted write-behind: a charge updates the in-memory account and remembers its
+// id in memory, and a flusher goroutine writes every pending charge id together with every
+// account they changed in one batch, within 10 ms (at once when 1024 ids wait). Any other
+// write of an account (a voucher, a collection) carries the pending state in its own batch,
+// and Close writes what is left.
+//
+// It is safe for concurrent use. It runs one goroutine, the flusher, until Close.
 type Ledger struct {
 	cfg    LedgerConfig     // static after construction
 	deps   LedgerDeps       // static after construction
 	log    *slog.Logger     // static after construction
-	now    func() time.Time // static after construction
+	now    func() time.Time // static after construction; called only by callers' goroutines
+	opts   ledgerOptions    // static after construction
+	lowF   *big.Float       // 1 - LowThreshold; static after construction
 	db     *pebble.DB
 	signMu sync.Mutex
 	signed map[[40]byte]signerEntry // on-chain signer checks (payer || signer); guarded by signMu
+
+	// wmu serialises the writes to db (flushes, vouchers, collections, pruning, Close) so that
+	// no batch overwrites an account with an older copy. Lock order: wmu, then mu.
+	wmu sync.Mutex
 
 	mu       sync.Mutex
 	accounts map[common.Address]*account       // every account, loaded at open; guarded by mu
 	signerOf map[common.Address]common.Address // device signer -> payer; guarded by mu
 	watchers []func(CreditNotice)              // guarded by mu
 	charges  int                               // since the last dedup prune; guarded by mu
+	pruneAt  time.Time                         // when set, the flusher prunes ids older than pruneAt-DedupWindow; guarded by mu
 	closed   bool                              // guarded by mu
-	metrics  ledgerMetrics
+	// Write-behind state, guarded by mu. pending holds the charge ids (-> unix ms) booked in
+	// memory and not yet handed to a batch; flushing those in the batch the flusher is
+	// committing; dirty the accounts changed since their last write. Every account whose spend
+	// includes a pending charge is dirty, so the batch that writes an id writes its spend too.
+	pending  map[string]int64
+	flushing map[string]int64
+	dirty    map[common.Address]struct{}
+	spare    map[common.Address]struct{} // an empty dirty set for the next swap
+	sc       ledgerScratch               // guarded by mu
+
+	kick      chan struct{} // something became dirty: flush within flushInterval
+	full      chan struct{} // flushMaxPending ids wait: flush now
+	flushStop chan struct{} // closed by Close
+	flushDone chan struct{} // closed when the flusher returns
+	closeOnce sync.Once
+	closeErr  error
+
+	metrics ledgerMetrics
+}
+
+// Write-behind defaults: how long a charge may stay in memory only, and how many pending
+// charge ids make the flusher write at once.
+const (
+	flushInterval   = 10 * time.Millisecond
+	flushMaxPending = 1024
+	pruneEvery      = 4096 // charges between two prunes of old charge ids
+)
+
+// ledgerCacheSize is the ledger store's block cache, memtables included.
+const ledgerCacheSize = 32 << 20
+
+// ledgerOptions are internal tunables; tests shorten or lengthen them.
+type ledgerOptions struct {
+	flushInterval   time.Duration
+	flushMaxPending int
+}
+
+// ledgerScratch holds numbers the metering path reuses instead of allocating; guarded by mu.
+type ledgerScratch struct {
+	cost, avail, block, t1, t2, t3 big.Int
+	left, blockF, limit            big.Float
+	key                            []byte
 }
 
 type signerEntry struct {
@@ -287,6 +342,22 @@ type ledgerMetrics struct {
 	vouchers *prometheus.CounterVec
 	refused  *prometheus.CounterVec
 	metered  *prometheus.CounterVec
+
+	// The children, resolved once.
+	accepted, duplicate, rejected                 prometheus.Counter
+	refusedWakeup, refusedHistory, refusedStorage prometheus.Counter
+	meteredWakeup, meteredHistory, meteredStorage prometheus.Counter
+}
+
+// refusedFor returns the refused counter of a Usage kind.
+func (m *ledgerMetrics) refusedFor(kind string) prometheus.Counter {
+	switch kind {
+	case "wakeup":
+		return m.refusedWakeup
+	case "history":
+		return m.refusedHistory
+	}
+	return m.refusedStorage
 }
 
 // Ledger store keys.
@@ -296,8 +367,13 @@ const (
 	famByTime  = 't' // 't' unix ms (8) id -> ""
 )
 
-// OpenLedger opens (or creates) the ledger store in dir and loads every account.
+// OpenLedger opens (or creates) the ledger store in dir, loads every account and starts the
+// flusher; Close stops it.
 func OpenLedger(dir string, cfg LedgerConfig, deps LedgerDeps) (*Ledger, error) {
+	return openLedger(dir, cfg, deps, ledgerOptions{flushInterval: flushInterval, flushMaxPending: flushMaxPending})
+}
+
+func openLedger(dir string, cfg LedgerConfig, deps LedgerDeps, opts ledgerOptions) (*Ledger, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("ledger config: %w", err)
 	}
@@ -309,11 +385,20 @@ func OpenLedger(dir string, cfg LedgerConfig, deps LedgerDeps) (*Ledger, error) 
 		now = time.Now
 	}
 	l := &Ledger{
-		cfg: cfg, deps: deps, now: now,
-		log:      deps.Logger.With("component", "ledger"),
-		signed:   make(map[[40]byte]signerEntry),
-		accounts: make(map[common.Address]*account),
-		signerOf: make(map[common.Address]common.Address),
+		cfg: cfg, deps: deps, now: now, opts: opts,
+		lowF:      big.NewFloat(1 - cfg.LowThreshold),
+		log:       deps.Logger.With("component", "ledger"),
+		signed:    make(map[[40]byte]signerEntry),
+		accounts:  make(map[common.Address]*account),
+		signerOf:  make(map[common.Address]common.Address),
+		pending:   make(map[string]int64),
+		flushing:  make(map[string]int64),
+		dirty:     make(map[common.Address]struct{}),
+		spare:     make(map[common.Address]struct{}),
+		kick:      make(chan struct{}, 1),
+		full:      make(chan struct{}, 1),
+		flushStop: make(chan struct{}),
+		flushDone: make(chan struct{}),
 	}
 	l.metrics = ledgerMetrics{
 		vouchers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pnode_market_vouchers_total",
@@ -323,13 +408,13 @@ func OpenLedger(dir string, cfg LedgerConfig, deps LedgerDeps) (*Ledger, error) 
 		metered: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pnode_market_metered_total",
 			Help: "Metered use beyond the free allowance, by kind (wakeups, envelopes, bytes)."}, []string{"kind"}),
 	}
-	for _, o := range []string{"accepted", "duplicate", "rejected"} {
-		l.metrics.vouchers.WithLabelValues(o)
-	}
-	for _, k := range []string{"wakeup", "history", "storage"} {
-		l.metrics.refused.WithLabelValues(k)
-		l.metrics.metered.WithLabelValues(k)
-	}
+	m := &l.metrics
+	m.accepted = m.vouchers.WithLabelValues("accepted")
+	m.duplicate = m.vouchers.WithLabelValues("duplicate")
+	m.rejected = m.vouchers.WithLabelValues("rejected")
+	m.refusedWakeup, m.meteredWakeup = m.refused.WithLabelValues("wakeup"), m.metered.WithLabelValues("wakeup")
+	m.refusedHistory, m.meteredHistory = m.refused.WithLabelValues("history"), m.metered.WithLabelValues("history")
+	m.refusedStorage, m.meteredStorage = m.refused.WithLabelValues("storage"), m.metered.WithLabelValues("storage")
 	if deps.Registry != nil {
 		for _, c := range []prometheus.Collector{l.metrics.vouchers, l.metrics.refused, l.metrics.metered} {
 			if err := deps.Registry.Register(c); err != nil {
@@ -337,7 +422,15 @@ func OpenLedger(dir string, cfg LedgerConfig, deps LedgerDeps) (*Ledger, error) 
 			}
 		}
 	}
-	db, err := pebble.Open(dir, &pebble.Options{FormatMajorVersion: pebble.FormatNewest, Logger: quietPebble{l.log}})
+	// The block cache also accounts for the memtables (2 × 4 MB by default): pebble's default
+	// 8 MB leaves no room for blocks, and every dedup lookup would read and decompress them.
+	o := &pebble.Options{FormatMajorVersion: pebble.FormatNewest, CacheSize: ledgerCacheSize, Logger: quietPebble{l.log}}
+	for i := range o.Levels {
+		// Nearly every dedup lookup is for a fresh id: bloom filters answer it without
+		// reading the data blocks of every table in range.
+		o.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(dir, o)
 	if err != nil {
 		return nil, fmt.Errorf("market: open ledger %s: %w", dir, err)
 	}
@@ -346,7 +439,8 @@ func OpenLedger(dir string, cfg LedgerConfig, deps LedgerDeps) (*Ledger, error) 
 		db.Close()
 		return nil, err
 	}
-	l.pruneDedup()
+	l.pruneDedup(l.now())
+	go l.flusher()
 	l.log.Info("ledger opened", "dir", dir, "payers", len(l.accounts), "provider", deps.ProviderID)
 	return l, nil
 }
@@ -381,15 +475,34 @@ func (l *Ledger) load() error {
 	return it.Error()
 }
 
-// Close closes the store. Charges after Close fail.
+// Close stops the flusher, writes every charge still pending (synced) and closes the store.
+// Charges after Close fail.
 func (l *Ledger) Close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return nil
-	}
-	l.closed = true
-	return l.db.Close()
+	l.closeOnce.Do(func() {
+		l.mu.Lock()
+		l.closed = true
+		l.mu.Unlock()
+		close(l.flushStop)
+		<-l.flushDone
+		l.wmu.Lock()
+		defer l.wmu.Unlock()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		b := l.db.NewBatch()
+		err := l.addPendingLocked(b)
+		if err == nil {
+			if err = b.Commit(pebble.Sync); err == nil {
+				l.clearPendingLocked()
+			}
+		}
+		b.Close()
+		if err != nil {
+			err = fmt.Errorf("market: ledger: writing pending charges: %w", err)
+			l.log.Error("pending charges lost at close", "ids", len(l.pending), "accounts", len(l.dirty), "err", err)
+		}
+		l.closeErr = errors.Join(err, l.db.Close())
+	})
+	return l.closeErr
 }
 
 // Watch registers fn for credit notices. fn runs with the ledger's lock held: it must not block
@@ -437,7 +550,8 @@ func (l *Ledger) Check(payer common.Address, u Usage) error {
 		a = newAccount()
 	}
 	price := l.deps.Price()
-	if cost, _ := l.costLocked(a, u, price); cost.Sign() > 0 && l.availableMilliLocked(a).Cmp(cost) < 0 {
+	cost := &l.sc.cost
+	if l.costLocked(a, u, price, cost); cost.Sign() > 0 && l.availLocked(a).Cmp(cost) < 0 {
 		return &PaymentRequiredError{Kind: u.kind(), Credit: l.creditLocked(payer, a, price)}
 	}
 	return nil
@@ -447,84 +561,137 @@ func (l *Ledger) Check(payer common.Address, u Usage) error {
 // A non-empty id makes the charge idempotent: the same id is booked once. Without overdraft, a
 // charge the credit cannot cover books nothing and fails with a *PaymentRequiredError; with it,
 // the charge is booked anyway (used after serving a history page that a check allowed).
+//
+// The charge is booked in memory at once (the returned Credit, Check and a retry with the same
+// id see it) and persisted write-behind: within 10 ms, with the next voucher or collection
+// written, or at Close. A machine crash in that window loses the charge together
+// with its id, so a retried wakeup is then charged exactly once; the loss favours the payer.
 func (l *Ledger) Charge(ctx context.Context, payer common.Address, u Usage, id string, overdraft bool) (Credit, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	price := l.deps.Price()
+	a, err := l.chargeLocked(payer, u, id, overdraft, price)
+	if err != nil {
+		return Credit{}, err
+	}
+	return l.creditLocked(payer, a, price), nil
+}
+
+// chargeLocked is Charge without the Credit: it returns the account charged (a new, unstored
+// one for an unknown payer whose id was a duplicate). It sends the "low" notice when the charge
+// leaves less than (1 - threshold) of a block.
+func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, overdraft bool, price Price) (*account, error) {
 	if l.closed {
-		return Credit{}, errors.New("market: ledger closed")
+		return nil, errors.New("market: ledger closed")
 	}
 	a := l.accounts[payer]
 	if a == nil {
 		a = newAccount()
 	}
-	price := l.deps.Price()
 	if id != "" {
-		if _, closer, err := l.db.Get(chargeKey(id)); err == nil {
-			closer.Close()
-			return l.creditLocked(payer, a, price), nil
-		} else if !errors.Is(err, pebble.ErrNotFound) {
-			return Credit{}, fmt.Errorf("market: ledger: %w", err)
+		dup, err := l.seenLocked(id)
+		if err != nil {
+			return nil, err
+		}
+		if dup {
+			return a, nil
 		}
 	}
 	l.rollDayLocked(a)
-	cost, free := l.costLocked(a, u, price)
-	if cost.Sign() > 0 && !overdraft && l.availableMilliLocked(a).Cmp(cost) < 0 {
-		l.metrics.refused.WithLabelValues(u.kind()).Inc()
-		return Credit{}, &PaymentRequiredError{Kind: u.kind(), Credit: l.creditLocked(payer, a, price)}
+	cost := &l.sc.cost
+	free := l.costLocked(a, u, price, cost)
+	costs := cost.Sign() > 0
+	if costs && !overdraft && l.availLocked(a).Cmp(cost) < 0 {
+		l.metrics.refusedFor(u.kind()).Inc()
+		return nil, &PaymentRequiredError{Kind: u.kind(), Credit: l.creditLocked(payer, a, price)}
 	}
-	upd := *a
-	upd.SpentMilli = new(big.Int).Add(a.SpentMilli, cost)
-	upd.FreeWakeups += free.Wakeups
-	upd.FreeHistory += free.History
-	upd.FreeStorage += free.StorageBytes
-	b := l.db.NewBatch()
-	defer b.Close()
-	if err := l.putAccount(b, payer, &upd); err != nil {
-		return Credit{}, err
-	}
-	if id != "" {
-		ms := binary.BigEndian.AppendUint64(nil, uint64(l.now().UnixMilli()))
-		b.Set(chargeKey(id), ms, nil)
-		b.Set(append(append([]byte{famByTime}, ms...), id...), nil, nil)
-	}
-	// Charges need not be fsynced: one lost in a machine crash is lost together with its id
-	// (same batch), so the retried wakeup is charged exactly once.
-	if err := b.Commit(pebble.NoSync); err != nil {
-		return Credit{}, fmt.Errorf("market: ledger: %w", err)
-	}
-	*a = upd
+	// Book in memory; the flusher persists the account and the id in one batch.
+	a.SpentMilli.Add(a.SpentMilli, cost)
+	a.FreeWakeups += free.Wakeups
+	a.FreeHistory += free.History
+	a.FreeStorage += free.StorageBytes
 	l.accounts[payer] = a
+	if id != "" {
+		l.pending[id] = l.now().UnixMilli()
+	}
+	if len(l.dirty) == 0 {
+		signal(l.kick)
+	}
+	l.dirty[payer] = struct{}{}
+	if len(l.pending) >= l.opts.flushMaxPending {
+		signal(l.full)
+	}
 	if billed := u.sub(free); billed != (Usage{}) {
-		l.metrics.metered.WithLabelValues("wakeup").Add(float64(billed.Wakeups))
-		l.metrics.metered.WithLabelValues("history").Add(float64(billed.History))
-		l.metrics.metered.WithLabelValues("storage").Add(float64(billed.StorageBytes))
+		if billed.Wakeups != 0 {
+			l.metrics.meteredWakeup.Add(float64(billed.Wakeups))
+		}
+		if billed.History != 0 {
+			l.metrics.meteredHistory.Add(float64(billed.History))
+		}
+		if billed.StorageBytes != 0 {
+			l.metrics.meteredStorage.Add(float64(billed.StorageBytes))
+		}
 	}
 	if id != "" && a.held != nil {
 		delete(a.held, id)
 	}
-	if l.charges++; l.charges >= 4096 {
+	if l.charges++; l.charges >= pruneEvery {
+		// The flusher prunes after its next write; the clock is read here, on the caller's
+		// goroutine, as everywhere else.
 		l.charges = 0
-		l.pruneDedupLocked()
+		l.pruneAt = l.now()
+		signal(l.full)
 	}
-	c := l.creditLocked(payer, a, price)
-	if c.Low && !a.low && cost.Sign() > 0 {
+	if costs && !a.low && l.lowLocked(a, price) {
 		a.low = true
-		l.notifyLocked(payer, a, "low", c)
+		l.notifyLocked(payer, a, "low", l.creditLocked(payer, a, price))
 	}
-	return c, nil
+	return a, nil
+}
+
+// seenLocked reports whether charge id was booked: pending in memory, being flushed, or
+// persisted within the dedup window.
+func (l *Ledger) seenLocked(id string) (bool, error) {
+	if _, ok := l.pending[id]; ok {
+		return true, nil
+	}
+	if _, ok := l.flushing[id]; ok {
+		return true, nil
+	}
+	l.sc.key = append(append(l.sc.key[:0], famCharge), id...)
+	_, closer, err := l.db.Get(l.sc.key)
+	switch {
+	case err == nil:
+		closer.Close()
+		return true, nil
+	case errors.Is(err, pebble.ErrNotFound):
+		return false, nil
+	}
+	return false, fmt.Errorf("market: ledger: %w", err)
+}
+
+// signal wakes the flusher through c without blocking.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
 }
 
 // ChargeWakeup books one wakeup with idempotency id. The account charged is payer's when owner
 // (the registration's session key) may spend it, else owner's own. It returns false when the
 // credit does not cover it: the caller holds the wakeup and asks again later.
 func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, id string) (bool, error) {
-	if !l.MaySpend(owner, payer) {
-		payer = owner
-	}
 	id = "w:" + id
-	_, err := l.Charge(ctx, payer, Usage{Wakeups: 1}, id, false)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if owner != payer {
+		if p, ok := l.signerOf[owner]; !ok || p != payer {
+			payer = owner
+		}
+	}
+	_, err := l.chargeLocked(payer, Usage{Wakeups: 1}, id, false, l.deps.Price())
 	if pr, ok := errors.AsType[*PaymentRequiredError](err); ok {
-		l.mu.Lock()
 		a := l.accounts[payer]
 		if a == nil {
 			a = newAccount()
@@ -543,7 +710,6 @@ func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, 
 			c.Held = len(a.held)
 			l.notifyLocked(payer, a, "held", c)
 		}
-		l.mu.Unlock()
 		return false, nil
 	}
 	return err == nil, err
@@ -557,9 +723,9 @@ func (l *Ledger) HasCredit(owner, payer common.Address) bool {
 	return l.Check(payer, Usage{Wakeups: 1}) == nil
 }
 
-// costLocked returns what u costs beyond the free allowance left today (in 1/1000 base
-// units), and the part of u the allowance covers.
-func (l *Ledger) costLocked(a *account, u Usage, p Price) (*big.Int, Usage) {
+// costLocked sets cost to what u costs beyond the free allowance left today (in 1/1000 base
+// units), and returns the part of u the allowance covers. It uses l.sc.t1, t2 and t3.
+func (l *Ledger) costLocked(a *account, u Usage, p Price, cost *big.Int) Usage {
 	day := l.now().UTC().Unix() / 86400
 	usedW, usedH, usedS := a.FreeWakeups, a.FreeHistory, a.FreeStorage
 	if a.Day != day {
@@ -570,21 +736,29 @@ func (l *Ledger) costLocked(a *account, u Usage, p Price) (*big.Int, Usage) {
 	free.History = min(u.History, max(0, l.cfg.FreeHistory-usedH))
 	free.StorageBytes = min(u.StorageBytes, max(0, l.cfg.FreeStorageBytes-usedS))
 	billed := u.sub(free)
-	cost := new(big.Int)
+	t1, t2 := &l.sc.t1, &l.sc.t2
+	cost.SetInt64(0)
 	// Per 1,000 units, in 1/1000 base units: count × price exactly.
-	cost.Add(cost, new(big.Int).Mul(big.NewInt(billed.Wakeups), orZero(p.PerKWakeups)))
-	cost.Add(cost, new(big.Int).Mul(big.NewInt(billed.History), orZero(p.PerKHistory)))
-	if billed.StorageBytes > 0 && l.cfg.StorageMonths > 0 {
-		// bytes / GiB × months × perGBMonth × 1000, with months as a fraction of 1/1000.
-		months := big.NewInt(int64(l.cfg.StorageMonths * 1000))
-		s := new(big.Int).Mul(big.NewInt(billed.StorageBytes), orZero(p.PerGBMonth))
-		s.Mul(s, months)
-		s.Add(s, big.NewInt(1<<30-1)) // round up
-		s.Div(s, big.NewInt(1<<30))
-		cost.Add(cost, s)
+	for _, c := range [2]struct {
+		n     int64
+		price *big.Int
+	}{{billed.Wakeups, p.PerKWakeups}, {billed.History, p.PerKHistory}} {
+		if c.n != 0 && c.price != nil {
+			cost.Add(cost, t2.Mul(t1.SetInt64(c.n), c.price))
+		}
 	}
-	return cost, free
+	if billed.StorageBytes > 0 && l.cfg.StorageMonths > 0 && p.PerGBMonth != nil {
+		// bytes / GiB × months × perGBMonth × 1000, with months as a fraction of 1/1000.
+		t3 := &l.sc.t3
+		t2.Mul(t1.SetInt64(billed.StorageBytes), p.PerGBMonth)
+		t3.Mul(t2, t1.SetInt64(int64(l.cfg.StorageMonths*1000)))
+		t3.Add(t3, gibMinus1)
+		cost.Add(cost, t3.Rsh(t3, 30)) // round up; a shift floors, as Div by 2^30 does
+	}
+	return free
 }
+
+var gibMinus1 = big.NewInt(1<<30 - 1)
 
 func (u Usage) sub(v Usage) Usage {
 	return Usage{Wakeups: u.Wakeups - v.Wakeups, History: u.History - v.History, StorageBytes: u.StorageBytes - v.StorageBytes}
@@ -605,6 +779,47 @@ func (l *Ledger) rollDayLocked(a *account) {
 
 func (l *Ledger) availableMilliLocked(a *account) *big.Int {
 	return new(big.Int).Sub(a.signedMilli(), a.SpentMilli)
+}
+
+// availLocked is availableMilliLocked in l.sc.avail (valid until the next call); it uses l.sc.t1.
+func (l *Ledger) availLocked(a *account) *big.Int {
+	t := l.sc.t1.SetInt64(0)
+	for _, s := range a.Lanes {
+		t.Add(t, s.Cumulative)
+	}
+	av := l.sc.avail.Mul(t, big1000)
+	return av.Sub(av, a.SpentMilli)
+}
+
+// lowLocked reports creditLocked's Low without building the Credit.
+func (l *Ledger) lowLocked(a *account, p Price) bool {
+	avail := l.availLocked(a)
+	block, t := &l.sc.block, &l.sc.t2
+	block.SetInt64(0)
+	if p.PerKWakeups != nil {
+		block.Mul(t.SetInt64(l.cfg.BlockWakeups), p.PerKWakeups)
+	}
+	if block.Sign() == 0 {
+		// As blockMilli.
+		for _, x := range []*big.Int{p.PerKHistory, p.PerGBMonth} {
+			if x != nil && x.Cmp(block) > 0 {
+				block.Mul(x, big1000)
+			}
+		}
+	}
+	return l.isLowLocked(avail, block)
+}
+
+// isLowLocked reports whether availMilli is below (1 - threshold) of block, computed exactly
+// as with fresh big.Floats (precision 0 adopts the operands'), in l.sc's floats.
+func (l *Ledger) isLowLocked(availMilli, block *big.Int) bool {
+	if block.Sign() <= 0 {
+		return false
+	}
+	left := l.sc.left.SetPrec(0).SetInt(availMilli)
+	b := l.sc.blockF.SetPrec(0).SetInt(block)
+	limit := l.sc.limit.SetPrec(0).Mul(b, l.lowF)
+	return left.Cmp(limit) < 0
 }
 
 // blockMilli is the suggested prepaid block in 1/1000 base units.
@@ -664,11 +879,7 @@ func (l *Ledger) creditLocked(payer common.Address, a *account, p Price) Credit 
 		Lanes: lanes,
 	}
 	// Low: less than (1 - threshold) of a block left. Only meaningful when something costs.
-	if block.Sign() > 0 {
-		left := new(big.Float).SetInt(availMilli)
-		limit := new(big.Float).Mul(new(big.Float).SetInt(block), big.NewFloat(1-l.cfg.LowThreshold))
-		c.Low = left.Cmp(limit) < 0
-	}
+	c.Low = l.isLowLocked(availMilli, block)
 	return c
 }
 
@@ -713,13 +924,13 @@ func (l *Ledger) SubmitVoucher(ctx context.Context, sv SignedVoucher) (Credit, e
 	switch {
 	case err == nil:
 	case errors.Is(err, errDuplicate):
-		l.metrics.vouchers.WithLabelValues("duplicate").Inc()
+		l.metrics.duplicate.Inc()
 		return c, nil
 	default:
-		l.metrics.vouchers.WithLabelValues("rejected").Inc()
+		l.metrics.rejected.Inc()
 		return Credit{}, err
 	}
-	l.metrics.vouchers.WithLabelValues("accepted").Inc()
+	l.metrics.accepted.Inc()
 	return c, nil
 }
 
@@ -780,6 +991,8 @@ func (l *Ledger) submit(ctx context.Context, sv SignedVoucher) (Credit, error) {
 	if err != nil {
 		return Credit{}, fmt.Errorf("%w: escrow account: %w", ErrChainUnavailable, err)
 	}
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
@@ -816,13 +1029,8 @@ func (l *Ledger) submit(ctx context.Context, sv SignedVoucher) (Credit, error) {
 	if signer != payer && !slices.Contains(upd.Signers, signer) {
 		upd.Signers = append(slices.Clone(upd.Signers), signer)
 	}
-	b := l.db.NewBatch()
-	defer b.Close()
-	if err := l.putAccount(b, payer, &upd); err != nil {
+	if err := l.writeLocked(payer, &upd); err != nil {
 		return Credit{}, err
-	}
-	if err := b.Commit(pebble.Sync); err != nil {
-		return Credit{}, fmt.Errorf("market: ledger: %w", err)
 	}
 	*a = upd
 	a.low = false
@@ -894,8 +1102,13 @@ func (l *Ledger) Claims() []Claim {
 // RecordCollected stores the on-chain collected counter of a lane after a collection (it only
 // moves forward).
 func (l *Ledger) RecordCollected(payer common.Address, lane uint64, collected *big.Int) error {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return errors.New("market: ledger closed")
+	}
 	a := l.accounts[payer]
 	if a == nil || a.Lanes[lane] == nil || collected == nil {
 		return nil
@@ -912,13 +1125,8 @@ func (l *Ledger) RecordCollected(payer common.Address, lane uint64, collected *b
 	ns := *s
 	ns.Collected = new(big.Int).Set(collected)
 	upd.Lanes[lane] = &ns
-	b := l.db.NewBatch()
-	defer b.Close()
-	if err := l.putAccount(b, payer, &upd); err != nil {
+	if err := l.writeLocked(payer, &upd); err != nil {
 		return err
-	}
-	if err := b.Commit(pebble.Sync); err != nil {
-		return fmt.Errorf("market: ledger: %w", err)
 	}
 	*a = upd
 	return nil
@@ -927,8 +1135,13 @@ func (l *Ledger) RecordCollected(payer common.Address, lane uint64, collected *b
 // DropVoucher gives up a lane's uncollectable voucher (e.g. its signer was revoked before it
 // was collected): the lane's credit falls back to what was collected.
 func (l *Ledger) DropVoucher(payer common.Address, lane uint64, reason error) error {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		return errors.New("market: ledger closed")
+	}
 	a := l.accounts[payer]
 	if a == nil || a.Lanes[lane] == nil {
 		return nil
@@ -942,13 +1155,8 @@ func (l *Ledger) DropVoucher(payer common.Address, lane uint64, reason error) er
 	ns := *s
 	ns.Cumulative = new(big.Int).Set(s.Collected)
 	upd.Lanes[lane] = &ns
-	b := l.db.NewBatch()
-	defer b.Close()
-	if err := l.putAccount(b, payer, &upd); err != nil {
+	if err := l.writeLocked(payer, &upd); err != nil {
 		return err
-	}
-	if err := b.Commit(pebble.Sync); err != nil {
-		return fmt.Errorf("market: ledger: %w", err)
 	}
 	*a = upd
 	l.log.Warn("voucher dropped as uncollectable", "peer", payer.Hex()[:10], "lane", lane, "err", reason)
@@ -975,22 +1183,184 @@ func (l *Ledger) Totals() (spent, signed, collected *big.Int) {
 func (l *Ledger) putAccount(b *pebble.Batch, payer common.Address, a *account) error {
 	v, err := json.Marshal(a)
 	if err != nil {
-		return err
+		return fmt.Errorf("market: ledger: account %s: %w", payer.Hex(), err)
 	}
-	return b.Set(append([]byte{famAccount}, payer[:]...), v, nil)
+	var k [21]byte
+	k[0] = famAccount
+	copy(k[1:], payer[:])
+	return b.Set(k[:], v, nil) // Set copies key and value
 }
 
 func chargeKey(id string) []byte { return append([]byte{famCharge}, id...) }
 
-func (l *Ledger) pruneDedup() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.pruneDedupLocked()
+// writeLocked commits, synced, upd as payer's account together with every pending charge id
+// and dirty account, so that no pending charge is written without its id or overwritten by an
+// older copy. Called with wmu and mu held; on success the pending state is written.
+func (l *Ledger) writeLocked(payer common.Address, upd *account) error {
+	b := l.db.NewBatch()
+	defer b.Close()
+	if err := l.addPendingLocked(b); err != nil {
+		return err
+	}
+	// After the dirty accounts: in a batch the last write of a key wins.
+	if err := l.putAccount(b, payer, upd); err != nil {
+		return err
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("market: ledger: %w", err)
+	}
+	l.clearPendingLocked()
+	return nil
 }
 
-// pruneDedupLocked forgets charge ids older than the dedup window.
-func (l *Ledger) pruneDedupLocked() {
-	cut := binary.BigEndian.AppendUint64([]byte{famByTime}, uint64(l.now().Add(-l.cfg.DedupWindow).UnixMilli()))
+// addPendingLocked adds to b every pending charge id (with its by-time index key) and the
+// current in-memory copy of every dirty account. Called with wmu and mu held (so nothing is
+// being flushed).
+func (l *Ledger) addPendingLocked(b *pebble.Batch) error {
+	for payer := range l.dirty {
+		if a := l.accounts[payer]; a != nil {
+			if err := l.putAccount(b, payer, a); err != nil {
+				return err
+			}
+		}
+	}
+	var ck, tk []byte
+	for id, ms := range l.pending {
+		ck = append(append(ck[:0], famCharge), id...)
+		tk = append(binary.BigEndian.AppendUint64(append(tk[:0], famByTime), uint64(ms)), id...)
+		if err := b.Set(ck, tk[1:9], nil); err != nil { // id -> unix ms
+			return fmt.Errorf("market: ledger: %w", err)
+		}
+		if err := b.Set(tk, nil, nil); err != nil { // unix ms || id
+			return fmt.Errorf("market: ledger: %w", err)
+		}
+	}
+	return nil
+}
+
+// clearPendingLocked forgets the pending state once a batch holding it was committed.
+func (l *Ledger) clearPendingLocked() {
+	clear(l.pending)
+	clear(l.dirty)
+	select { // a full signal now would only force an early, small flush
+	case <-l.full:
+	default:
+	}
+}
+
+// flusher writes the pending state: within flushInterval of the first change, at once when
+// flushMaxPending ids wait. Pruning of old charge ids runs here too, off the charging path.
+func (l *Ledger) flusher() {
+	defer close(l.flushDone)
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	for {
+		wait := true
+		select {
+		case <-l.flushStop:
+			return
+		case <-l.kick:
+		case <-l.full:
+			wait = false
+		}
+		if wait {
+			t.Reset(l.opts.flushInterval)
+			select {
+			case <-l.flushStop:
+				t.Stop()
+				return // Close writes what is pending
+			case <-t.C:
+			case <-l.full:
+				t.Stop()
+			}
+		}
+		if err := l.flush(); err != nil {
+			l.log.Warn("writing charges; retrying", "err", err)
+			signal(l.kick)
+		}
+	}
+}
+
+// flush writes every pending charge id and dirty account in one batch (not synced), then prunes
+// old charge ids when due. The batch is committed outside mu; charges meanwhile find its ids in
+// l.flushing. Tests call it to force a write.
+func (l *Ledger) flush() error {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil // Close writes what is pending
+	}
+	var pruneAt time.Time
+	pruneAt, l.pruneAt = l.pruneAt, time.Time{}
+	if len(l.pending) == 0 && len(l.dirty) == 0 {
+		l.mu.Unlock()
+		if !pruneAt.IsZero() {
+			l.pruneDedupWriteLocked(pruneAt)
+		}
+		return nil
+	}
+	b := l.db.NewBatch()
+	defer b.Close()
+	if err := l.addPendingLocked(b); err != nil {
+		l.pruneAt = pruneAt
+		l.mu.Unlock()
+		return err
+	}
+	l.pending, l.flushing = l.flushing, l.pending
+	dirty := l.dirty
+	l.dirty, l.spare = l.spare, nil
+	select {
+	case <-l.full:
+	default:
+	}
+	l.mu.Unlock()
+
+	// Charges need not be fsynced, nor written one by one: this batch holds every charge id
+	// booked since the last write together with the accounts whose spend includes them, and
+	// batches apply atomically and in order. A charge lost in a machine crash (one booked in
+	// the last flushInterval or so, or not yet written back by the OS) is lost together with
+	// its id, so the retried wakeup is charged exactly once; the loss favours the payer.
+	err := b.Commit(pebble.NoSync)
+
+	l.mu.Lock()
+	if err != nil {
+		// Nothing was written: the ids and accounts are pending again.
+		for id, ms := range l.flushing {
+			l.pending[id] = ms
+		}
+		for payer := range dirty {
+			l.dirty[payer] = struct{}{}
+		}
+		if pruneAt.After(l.pruneAt) {
+			l.pruneAt = pruneAt
+		}
+	}
+	clear(l.flushing)
+	clear(dirty)
+	l.spare = dirty
+	l.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("market: ledger: %w", err)
+	}
+	if !pruneAt.IsZero() {
+		l.pruneDedupWriteLocked(pruneAt)
+	}
+	return nil
+}
+
+// pruneDedup forgets charge ids older than the dedup window before now.
+func (l *Ledger) pruneDedup(now time.Time) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	l.pruneDedupWriteLocked(now)
+}
+
+// pruneDedupWriteLocked forgets persisted charge ids older than the dedup window before now.
+// Called with wmu held (after a flush, so the store holds every id booked before).
+func (l *Ledger) pruneDedupWriteLocked(now time.Time) {
+	cut := binary.BigEndian.AppendUint64([]byte{famByTime}, uint64(now.Add(-l.cfg.DedupWindow).UnixMilli()))
 	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: []byte{famByTime}, UpperBound: cut})
 	if err != nil {
 		return

@@ -3,13 +3,18 @@ package market
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"math/big"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
@@ -104,7 +109,15 @@ func newLedgerEnv(t *testing.T, balance int64) *ledgerEnv {
 
 func (e *ledgerEnv) open() {
 	e.t.Helper()
-	l, err := OpenLedger(e.dir, e.cfg, e.deps)
+	e.openWith(ledgerOptions{flushInterval: flushInterval, flushMaxPending: flushMaxPending})
+}
+
+// manualFlush never flushes on its own: only flush, a voucher or collection write, or Close.
+var manualFlush = ledgerOptions{flushInterval: time.Hour, flushMaxPending: math.MaxInt}
+
+func (e *ledgerEnv) openWith(o ledgerOptions) {
+	e.t.Helper()
+	l, err := openLedger(e.dir, e.cfg, e.deps, o)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -415,5 +428,391 @@ func TestSignedVoucherJSONRoundTrip(t *testing.T) {
 	j.Voucher.Cumulative = NewAmount(new(big.Int))
 	if _, err := j.SignedVoucher(); !errors.Is(err, ErrBadVoucher) {
 		t.Fatalf("zero cumulative: %v", err)
+	}
+}
+
+// ---------------------------------------------------------------- write-behind
+
+// spentMilli is payer's spend in memory.
+func (e *ledgerEnv) spentMilli() int64 {
+	e.l.mu.Lock()
+	defer e.l.mu.Unlock()
+	if a := e.l.accounts[e.addr()]; a != nil {
+		return a.SpentMilli.Int64()
+	}
+	return 0
+}
+
+// storedSpentMilli is payer's spend as the store holds it (-1: no account stored).
+func (e *ledgerEnv) storedSpentMilli(l *Ledger) int64 {
+	e.t.Helper()
+	v, closer, err := l.db.Get(append([]byte{famAccount}, e.addr().Bytes()...))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return -1
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer closer.Close()
+	a := newAccount()
+	if err := json.Unmarshal(v, a); err != nil {
+		e.t.Fatal(err)
+	}
+	return a.SpentMilli.Int64()
+}
+
+// storedIDs counts which of ids the store holds, under both the charge and the by-time keys.
+func storedIDs(t *testing.T, l *Ledger, ids ...string) int {
+	t.Helper()
+	n := 0
+	for _, id := range ids {
+		v, closer, err := l.db.Get(chargeKey(id))
+		if errors.Is(err, pebble.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk := append(append([]byte{famByTime}, v...), id...)
+		closer.Close()
+		if _, closer, err := l.db.Get(tk); err != nil {
+			t.Fatalf("id %s stored without its by-time key: %v", id, err)
+		} else {
+			closer.Close()
+		}
+		n++
+	}
+	return n
+}
+
+func (e *ledgerEnv) pending() int {
+	e.l.mu.Lock()
+	defer e.l.mu.Unlock()
+	return len(e.l.pending) + len(e.l.flushing)
+}
+
+func TestLedgerDedupAcrossWriteBehind(t *testing.T) {
+	e := newLedgerEnv(t, 1000)
+	e.cfg.FreeWakeups = 0
+	e.l.Close()
+	e.openWith(manualFlush)
+	if _, err := e.submit(e.payer, 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	store := func() {
+		t.Helper()
+		if _, err := e.l.Charge(ctx, e.addr(), Usage{StorageBytes: 1 << 20}, "s:h", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Before a flush: the second charge of an id finds it pending.
+	e.wake("a")
+	e.wake("a")
+	store()
+	store()
+	const want = 1000 + 1 // a wakeup, and 1 MiB for a month at 1 per GiB-month (0.977, rounded up)
+	if got := e.spentMilli(); got != want {
+		t.Fatalf("spent %d before the flush, want %d", got, want)
+	}
+	if n := storedIDs(t, e.l, "w:a", "s:h"); n != 0 || e.pending() != 2 {
+		t.Fatalf("before the flush: %d ids stored, %d pending", n, e.pending())
+	}
+	if err := e.l.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if n := storedIDs(t, e.l, "w:a", "s:h"); n != 2 || e.pending() != 0 || e.storedSpentMilli(e.l) != want {
+		t.Fatalf("after the flush: %d ids stored, %d pending, spent %d stored", n, e.pending(), e.storedSpentMilli(e.l))
+	}
+	// After it: the store answers.
+	e.wake("a")
+	store()
+	if got := e.spentMilli(); got != want || e.pending() != 0 {
+		t.Fatalf("spent %d after the flush (%d pending), want %d", got, e.pending(), want)
+	}
+	// And after a restart.
+	if err := e.l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.open()
+	e.wake("a")
+	store()
+	if got := e.spentMilli(); got != want {
+		t.Fatalf("spent %d after a restart, want %d", got, want)
+	}
+}
+
+func TestLedgerCloseWritesPendingCharges(t *testing.T) {
+	e := newLedgerEnv(t, 100_000)
+	e.cfg.FreeWakeups = 2
+	e.l.Close()
+	e.openWith(manualFlush)
+	if _, err := e.submit(e.payer, 0, 50_000); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 300 {
+		ids = append(ids, fmt.Sprintf("w:%d", i))
+		e.wake(fmt.Sprint(i))
+	}
+	// A charge without id (a history page) is pending too.
+	if _, err := e.l.Charge(t.Context(), e.addr(), Usage{History: 8}, "", true); err != nil {
+		t.Fatal(err)
+	}
+	const want = 298*1000 + 4*500 // 2 free wakeups; 4 free history envelopes
+	if got, stored := e.spentMilli(), e.storedSpentMilli(e.l); got != want || stored != 0 {
+		t.Fatalf("spent %d in memory, %d stored; want %d, 0", got, stored, want)
+	}
+	before := e.l.Credit(e.addr())
+	if err := e.l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.l.Close(); err != nil { // idempotent
+		t.Fatal(err)
+	}
+	if _, err := e.l.ChargeWakeup(t.Context(), e.addr(), e.addr(), "late"); err == nil {
+		t.Fatal("charge after Close")
+	}
+	e.openWith(manualFlush)
+	if n := storedIDs(t, e.l, ids...); n != len(ids) {
+		t.Fatalf("%d of %d charge ids stored at Close", n, len(ids))
+	}
+	after := e.l.Credit(e.addr())
+	if got := e.spentMilli(); got != want || amt(after.Spent) != amt(before.Spent) || after.Free != before.Free {
+		t.Fatalf("spent %d after reopening, want %d\nbefore %+v\nafter  %+v", got, want, before, after)
+	}
+	for i := range 300 {
+		e.wake(fmt.Sprint(i))
+	}
+	if got := e.spentMilli(); got != want {
+		t.Fatalf("reloaded wakeups charged again: spent %d, want %d", got, want)
+	}
+	if spent, _, _ := e.l.Totals(); spent.Int64() != amt(before.Spent) {
+		t.Fatalf("totals %s, want %d", spent, amt(before.Spent))
+	}
+}
+
+// TestLedgerCrashLosesChargesWithTheirIDs takes images of the store as a machine crash would
+// leave it (the files as written so far, the process still running) and checks that every
+// charge is persisted with its id or not at all.
+func TestLedgerCrashLosesChargesWithTheirIDs(t *testing.T) {
+	e := newLedgerEnv(t, 1000)
+	e.cfg.FreeWakeups = 0
+	e.l.Close()
+	e.openWith(manualFlush)
+	if _, err := e.submit(e.payer, 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	e.wake("a")
+	e.wake("b")
+	image := func() string {
+		t.Helper()
+		// Make what was committed reach the files, as the OS eventually would.
+		if err := e.l.db.LogData(nil, pebble.Sync); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(t.TempDir(), "image")
+		if err := os.CopyFS(dir, os.DirFS(e.dir)); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	reopen := func(dir string) *ledgerEnv {
+		t.Helper()
+		c := *e
+		c.dir, c.notices = dir, nil
+		c.open()
+		return &c
+	}
+	pendingImage := image()
+	if err := e.l.flush(); err != nil {
+		t.Fatal(err)
+	}
+	e.wake("c") // pending again, with a flushed account
+	flushedImage := image()
+
+	// Crash before the flush: both charges and both ids lost; retried, each is charged once.
+	c := reopen(pendingImage)
+	if c.spentMilli() != 0 || storedIDs(t, c.l, "w:a", "w:b") != 0 {
+		t.Fatalf("crash before the flush: spent %d, ids %d", c.spentMilli(), storedIDs(t, c.l, "w:a", "w:b"))
+	}
+	c.wake("a")
+	c.wake("b")
+	c.wake("a")
+	if c.spentMilli() != 2000 {
+		t.Fatalf("retries after the crash: spent %d, want 2000", c.spentMilli())
+	}
+	c.l.Close()
+
+	// Crash after it: a and b persisted with their ids, c lost with its id.
+	c = reopen(flushedImage)
+	if c.spentMilli() != 2000 || storedIDs(t, c.l, "w:a", "w:b") != 2 || storedIDs(t, c.l, "w:c") != 0 {
+		t.Fatalf("crash after the flush: spent %d", c.spentMilli())
+	}
+	for _, id := range []string{"a", "b", "c", "c"} {
+		c.wake(id)
+	}
+	if c.spentMilli() != 3000 {
+		t.Fatalf("retries after the crash: spent %d, want 3000", c.spentMilli())
+	}
+	c.l.Close()
+}
+
+// TestLedgerAccountWritesCarryPendingCharges: a voucher, a collection or a dropped voucher
+// writes the account with its pending charges, so the ids must go in the same batch; and no
+// pending charge may be lost or overwritten by them.
+func TestLedgerAccountWritesCarryPendingCharges(t *testing.T) {
+	e := newLedgerEnv(t, 1000)
+	e.cfg.FreeWakeups = 0
+	e.l.Close()
+	e.openWith(manualFlush)
+	if _, err := e.submit(e.payer, 0, 100); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string, spent int64, ids ...string) {
+		t.Helper()
+		if got, stored := e.spentMilli(), e.storedSpentMilli(e.l); got != spent || stored != spent {
+			t.Fatalf("%s: spent %d in memory, %d stored; want %d", step, got, stored, spent)
+		}
+		if n := storedIDs(t, e.l, ids...); n != len(ids) || e.pending() != 0 {
+			t.Fatalf("%s: %d of %d ids stored, %d pending", step, n, len(ids), e.pending())
+		}
+		// The stored account is the one in memory, lanes included.
+		v, closer, err := e.l.db.Get(append([]byte{famAccount}, e.addr().Bytes()...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closer.Close()
+		e.l.mu.Lock()
+		mem, err := json.Marshal(e.l.accounts[e.addr()])
+		e.l.mu.Unlock()
+		if err != nil || string(mem) != string(v) {
+			t.Fatalf("%s: stored account\n%s\nin memory\n%s (%v)", step, v, mem, err)
+		}
+	}
+	e.wake("a")
+	e.wake("b")
+	if _, err := e.submit(e.payer, 1, 10); err != nil {
+		t.Fatal(err)
+	}
+	check("voucher", 2000, "w:a", "w:b")
+	e.wake("c")
+	if err := e.l.RecordCollected(e.addr(), 1, big.NewInt(4)); err != nil {
+		t.Fatal(err)
+	}
+	check("collection", 3000, "w:a", "w:b", "w:c")
+	e.wake("d")
+	if err := e.l.DropVoucher(e.addr(), 1, errors.New("signer revoked")); err != nil {
+		t.Fatal(err)
+	}
+	check("drop", 4000, "w:a", "w:b", "w:c", "w:d")
+	e.wake("e")
+	before := e.l.Credit(e.addr())
+	e.l.Close()
+	e.open()
+	after := e.l.Credit(e.addr())
+	if amt(after.Spent) != 5 || amt(after.Signed) != 104 || amt(after.Collected) != 4 || amt(before.Available) != amt(after.Available) {
+		t.Fatalf("before %+v\nafter %+v", before, after)
+	}
+}
+
+func TestLedgerFlusherWrites(t *testing.T) {
+	for name, o := range map[string]ledgerOptions{
+		"interval":    {flushInterval: time.Millisecond, flushMaxPending: math.MaxInt},
+		"max pending": {flushInterval: time.Hour, flushMaxPending: 8},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newLedgerEnv(t, 1000)
+			e.l.Close()
+			e.openWith(o)
+			if _, err := e.submit(e.payer, 0, 100); err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for i := range 8 {
+				if !e.wake(fmt.Sprint(i)) {
+					t.Fatal("refused")
+				}
+				ids = append(ids, fmt.Sprintf("w:%d", i))
+			}
+			for deadline := time.Now().Add(10 * time.Second); storedIDs(t, e.l, ids...) != len(ids); {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d of %d ids written", storedIDs(t, e.l, ids...), len(ids))
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+}
+
+// TestLedgerConcurrentWriteBehind charges from many goroutines, duplicates included, while the
+// flusher writes often and vouchers and collections are written, then checks every charge was
+// booked once and persisted.
+func TestLedgerConcurrentWriteBehind(t *testing.T) {
+	e := newLedgerEnv(t, 1_000_000)
+	e.cfg.FreeWakeups = 0
+	e.l.Close()
+	e.openWith(ledgerOptions{flushInterval: 200 * time.Microsecond, flushMaxPending: 16})
+	if _, err := e.submit(e.payer, 0, 100_000); err != nil {
+		t.Fatal(err)
+	}
+	const workers, perWorker = 4, 300
+	vouchers := make([]SignedVoucher, 20)
+	for i := range vouchers {
+		vouchers[i] = e.voucher(e.payer, 1, int64(10+i))
+	}
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	errs := make(chan error, workers+1)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range perWorker {
+				// Workers share ids pairwise: each id is charged twice.
+				id := fmt.Sprintf("%d-%d", w/2, i)
+				if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), id); err != nil || !ok {
+					errs <- fmt.Errorf("charge %s: %v %v", id, ok, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i, sv := range vouchers {
+			if _, err := e.l.SubmitVoucher(ctx, sv); err != nil {
+				errs <- err
+				return
+			}
+			if err := e.l.RecordCollected(e.addr(), 1, big.NewInt(int64(i))); err != nil {
+				errs <- err
+				return
+			}
+			e.l.Credit(e.addr())
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	const want = workers / 2 * perWorker * 1000
+	if got := e.spentMilli(); got != want {
+		t.Fatalf("spent %d, want %d", got, want)
+	}
+	before := e.l.Credit(e.addr())
+	if err := e.l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.openWith(manualFlush)
+	after := e.l.Credit(e.addr())
+	if e.spentMilli() != want || e.storedSpentMilli(e.l) != want || amt(after.Signed) != amt(before.Signed) || amt(after.Collected) != 19 {
+		t.Fatalf("after reopening: spent %d (stored %d)\nbefore %+v\nafter  %+v", e.spentMilli(), e.storedSpentMilli(e.l), before, after)
+	}
+	for w := range workers / 2 {
+		for i := range perWorker {
+			e.wake(fmt.Sprintf("%d-%d", w, i))
+		}
+	}
+	if got := e.spentMilli(); got != want {
+		t.Fatalf("reloaded wakeups charged again: spent %d, want %d", got, want)
 	}
 }

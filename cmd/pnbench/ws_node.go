@@ -54,8 +54,11 @@ func buildPnode(ctx context.Context, dir string) (string, error) {
 		return "", errors.New("cannot build pnode outside the pnmarket module: pass --pnode PATH")
 	}
 	bin := filepath.Join(dir, "pnode")
+	// Built as the container image builds it: without cgo (pebble then
+	// allocates its block cache on the Go heap, not through C calloc).
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/pnmarket/pnmarket/cmd/pnode")
 	cmd.Dir = filepath.Dir(gomod)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build pnode: %w\n%s", err, out)
 	}

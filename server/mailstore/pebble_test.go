@@ -122,9 +122,13 @@ func TestCollectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	found := false
+	lsm := map[string]bool{}
 	for _, mf := range mfs {
 		if !strings.HasPrefix(mf.GetName(), "pnode_store_") {
 			t.Errorf("metric %s lacks the pnode_store_ prefix", mf.GetName())
+		}
+		if strings.HasPrefix(mf.GetName(), "pnode_store_lsm_") {
+			lsm[mf.GetName()] = true
 		}
 		if mf.GetName() == "pnode_store_envelopes" {
 			found = true
@@ -135,6 +139,16 @@ func TestCollectors(t *testing.T) {
 	}
 	if !found {
 		t.Error("pnode_store_envelopes not gathered")
+	}
+	if len(lsm) != 7 || !lsm["pnode_store_lsm_compaction_debt_bytes"] || !lsm["pnode_store_lsm_read_amplification"] {
+		t.Errorf("LSM metrics gathered: %v", lsm)
+	}
+	s.Close()
+	if l := s.LSM(); l != (mailstore.LSM{}) {
+		t.Errorf("LSM after Close = %+v, want zero", l)
+	}
+	if _, err := reg.Gather(); err != nil {
+		t.Errorf("gather after Close: %v", err)
 	}
 }
 

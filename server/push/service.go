@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/crypto/ecies"
@@ -244,9 +245,12 @@ func Open(dir string, cfg Config, deps Deps) (*Service, error) {
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
-	s.db, err = pebble.Open(dir, &pebble.Options{
+	opts := &pebble.Options{
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             pebbleLogger{s.log},
+		// The block cache's budget also covers the memtables: without room
+		// above them, no block stays cached and every read decompresses.
+		CacheSize: cacheSize,
 		// Queue entries live for milliseconds: a larger memtable lets most
 		// of them be set and deleted before a flush writes them out.
 		MemTableSize: memTableSize,
@@ -255,7 +259,12 @@ func Open(dir string, cfg Config, deps Deps) (*Service, error) {
 		// fraction of a millisecond makes the groups larger: fewer fsyncs
 		// and less kernel CPU per wakeup, for at most that much latency.
 		WALMinSyncInterval: func() time.Duration { return walMinSyncInterval },
-	})
+	}
+	for i := range opts.Levels {
+		// Point reads (registrations, tokens, receipts) skip tables by filter.
+		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	s.db, err = pebble.Open(dir, opts)
 	if err != nil {
 		return nil, fmt.Errorf("push: open %s: %w", dir, err)
 	}
@@ -471,6 +480,9 @@ const walMinSyncInterval = 500 * time.Microsecond
 
 // memTableSize is the push store's memtable size.
 const memTableSize = 32 << 20
+
+// cacheSize is the push store's block cache, two memtables included.
+const cacheSize = 2*memTableSize + 32<<20
 
 // numStripes is the number of per-owner locks.
 const numStripes = 64

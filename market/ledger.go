@@ -577,6 +577,14 @@ func (l *Ledger) Charge(ctx context.Context, payer common.Address, u Usage, id s
 	return l.creditLocked(payer, a, price), nil
 }
 
+// Book is Charge for callers that need no Credit back (it builds none).
+func (l *Ledger) Book(ctx context.Context, payer common.Address, u Usage, id string, overdraft bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, err := l.chargeLocked(payer, u, id, overdraft, l.deps.Price())
+	return err
+}
+
 // chargeLocked is Charge without the Credit: it returns the account charged (a new, unstored
 // one for an unknown payer whose id was a duplicate). It sends the "low" notice when the charge
 // leaves less than (1 - threshold) of a block.

@@ -25,7 +25,7 @@ type ledger interface {
 	SubmitVoucher(ctx context.Context, sv market.SignedVoucher) (market.Credit, error)
 	Credit(payer common.Address) market.Credit
 	Check(payer common.Address, u market.Usage) error
-	Charge(ctx context.Context, payer common.Address, u market.Usage, id string, overdraft bool) (market.Credit, error)
+	Book(ctx context.Context, payer common.Address, u market.Usage, id string, overdraft bool) error
 	PayerFor(addr common.Address) common.Address
 	MaySpend(addr, payer common.Address) bool
 	Watch(fn func(market.CreditNotice))
@@ -114,7 +114,7 @@ func (c *session) meteredHistory(params json.RawMessage) (any, error) {
 			}
 		}
 		if n > 0 {
-			if _, err := s.ledger.Charge(c.ctx, payer, market.Usage{History: int64(n)}, "", true); err != nil {
+			if err := s.ledger.Book(c.ctx, payer, market.Usage{History: int64(n)}, "", true); err != nil {
 				c.log.Warn("charging a history page", "err", err)
 			}
 		}
@@ -123,8 +123,9 @@ func (c *session) meteredHistory(params json.RawMessage) (any, error) {
 }
 
 // meteredPublish serves pn_publish, charging stored bytes beyond the free allowance to the
-// session's payer (once per envelope: a duplicate is not charged). A publish is refused with
-// 40201 when the payer cannot pay for one byte.
+// session's payer, once per envelope: the store says whether it was new, so the charge needs
+// no id of its own (a crash between storing and charging leaves the envelope uncharged, in
+// the payer's favour). A publish is refused with 40201 when the payer cannot pay for one byte.
 func (c *session) meteredPublish(params json.RawMessage) (any, error) {
 	s := c.srv
 	if s.ledger == nil {
@@ -134,17 +135,13 @@ func (c *session) meteredPublish(params json.RawMessage) (any, error) {
 	if err := s.ledger.Check(payer, market.Usage{StorageBytes: 1}); err != nil {
 		return nil, marketError(err)
 	}
-	res, err := c.handlePublish(params)
+	res, size, err := c.publish(params)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	if pr, ok := res.(wire.PublishResult); ok && pr.Stored && !pr.Duplicate {
-		var e wire.Envelope
-		if wire.DecodeParams(params, &e) == nil {
-			size := int64(len(e.Payload) + len(e.Meta))
-			if _, err := s.ledger.Charge(c.ctx, payer, market.Usage{StorageBytes: size}, "s:"+pr.Hash.String(), true); err != nil {
-				c.log.Warn("charging a stored envelope", "err", err)
-			}
+	if res.Stored && !res.Duplicate {
+		if err := s.ledger.Book(c.ctx, payer, market.Usage{StorageBytes: size}, "", true); err != nil {
+			c.log.Warn("charging a stored envelope", "err", err)
 		}
 	}
 	return res, nil

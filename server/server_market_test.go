@@ -226,8 +226,14 @@ func TestMarketVouchersAndMetering(t *testing.T) {
 	c.expectCode(c.callNoting(&notes, market.MethodSubmitVoucher, signDoc(t, c.key, payer, 1, 0, tokens(9))), CodeVoucherNotIncreasing)
 	// Now publishing works and is charged per byte.
 	for i := range 3 {
-		if m := c.callNoting(&notes, wire.MethodPublish, envelope("/t/1/a/proto", fmt.Sprintf("hello %d", i))); m["error"] != nil {
+		e := envelope("/t/1/a/proto", fmt.Sprintf("hello %d", i))
+		if m := c.callNoting(&notes, wire.MethodPublish, e); m["error"] != nil {
 			t.Fatal(m)
+		}
+		if i == 2 { // a duplicate is acknowledged and not charged again
+			if m := c.callNoting(&notes, wire.MethodPublish, e); m["error"] != nil || resultMap(t, m)["duplicate"] != true {
+				t.Fatal(m)
+			}
 		}
 	}
 	// History: 2 envelopes free today, then 0.1 token per 1,000 envelopes.

@@ -9,48 +9,59 @@ import (
 	"github.com/pnmarket/pnmarket/server/wire"
 )
 
-// handlePublish validates an envelope, stores it durably (unless ephemeral),
-// fans it out to live subscribers and only then acknowledges it.
+// handlePublish serves pn_publish without metering.
 func (c *session) handlePublish(params json.RawMessage) (any, error) {
+	res, _, err := c.publish(params)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// publish validates an envelope, stores it durably (unless ephemeral), fans
+// it out to live subscribers and only then acknowledges it. size is the
+// envelope's payload and meta bytes.
+func (c *session) publish(params json.RawMessage) (res wire.PublishResult, size int64, err error) {
 	s := c.srv
 	var e wire.Envelope
 	if err := wire.DecodeParams(params, &e); err != nil {
-		return nil, err
+		return res, 0, err
 	}
+	size = int64(len(e.Payload) + len(e.Meta))
 	if err := e.Validate(s.cfg.MaxPayload); err != nil {
-		return nil, err
+		return res, 0, err
 	}
 	if err := s.checkSkew(e.Timestamp); err != nil {
-		return nil, err
+		return res, 0, err
 	}
 	if err := s.limits.allow(limitPublish, c.addr.Hex(), c.ip); err != nil {
-		return nil, err
+		return res, 0, err
 	}
 	h := e.ComputeHash()
 	e.Hash = &h
 	if e.Ephemeral {
 		s.metrics.published.WithLabelValues(publishEphemeral).Inc()
 		s.hub.publish(&e)
-		return wire.PublishResult{Hash: h}, nil
+		return wire.PublishResult{Hash: h}, size, nil
 	}
 	start := time.Now()
 	n, err := s.store.Put(c.ctx, toStore(&e))
 	s.metrics.publishSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
 		if errors.Is(err, mailstore.ErrBadEnvelope) {
-			return nil, errf(CodeBadEnvelope, "%v", err)
+			return res, 0, errf(CodeBadEnvelope, "%v", err)
 		}
 		c.log.Warn("store put failed", "err", err)
-		return nil, errCode(CodeStoreUnavailable)
+		return res, 0, errCode(CodeStoreUnavailable)
 	}
 	if n == 0 {
 		s.metrics.published.WithLabelValues(publishDuplicate).Inc()
-		return wire.PublishResult{Hash: h, Stored: true, Duplicate: true}, nil
+		return wire.PublishResult{Hash: h, Stored: true, Duplicate: true}, size, nil
 	}
 	s.metrics.published.WithLabelValues(publishStored).Inc()
 	s.hub.publish(&e)
 	c.envelopeStored(e.ContentTopic)
-	return wire.PublishResult{Hash: h, Stored: true}, nil
+	return wire.PublishResult{Hash: h, Stored: true}, size, nil
 }
 
 // handleHistory serves one page of a history query.

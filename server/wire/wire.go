@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -212,19 +213,39 @@ func DecodeParams(params json.RawMessage, dst ...any) error {
 	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
 		return nil
 	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(params, &raws); err != nil {
-		return fmt.Errorf("%w: params must be an array", ErrInvalidParams)
+	// One streaming pass: each element is scanned once and decoded once
+	// (splitting into raw elements first would scan everything three times).
+	notArray := fmt.Errorf("%w: params must be an array", ErrInvalidParams)
+	dec := json.NewDecoder(bytes.NewReader(params))
+	dec.DisallowUnknownFields()
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return notArray
 	}
-	if len(raws) > len(dst) {
-		return fmt.Errorf("%w: want at most %d params, got %d", ErrInvalidParams, len(dst), len(raws))
-	}
-	for i, raw := range raws {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(dst[i]); err != nil {
-			return fmt.Errorf("%w: param %d: %s", ErrInvalidParams, i, cleanJSONError(err))
+	n := 0
+	for ; dec.More(); n++ {
+		if n >= len(dst) {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return notArray
+			}
+			continue
 		}
+		if err := dec.Decode(dst[n]); err != nil {
+			var se *json.SyntaxError
+			if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return notArray
+			}
+			return fmt.Errorf("%w: param %d: %s", ErrInvalidParams, n, cleanJSONError(err))
+		}
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim(']') {
+		return notArray
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return notArray
+	}
+	if n > len(dst) {
+		return fmt.Errorf("%w: want at most %d params, got %d", ErrInvalidParams, len(dst), n)
 	}
 	return nil
 }

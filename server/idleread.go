@@ -17,7 +17,7 @@ import (
 // runtime keeps it at 4 KiB; parked in waitReadable it needs a few hundred
 // bytes and stays at the minimum 2 KiB. So the session's long-lived reader
 // only waits for the socket to become readable; reading, decoding and
-// handling the frame happen on a short-lived goroutine (readOne). Keepalive
+// handling the frame happen on a pooled worker goroutine (readOne). Keepalive
 // pongs and pings are answered there too, without entering the library's
 // reader, which would otherwise park deep inside it until the next data
 // frame.

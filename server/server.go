@@ -85,6 +85,7 @@ type Server struct {
 	gather    prometheus.Gatherer
 	hub       *hub
 	limits    *limiter
+	work      *workers
 	up        websocket.Upgrader // static after construction
 
 	lifetime context.Context // cancelled when shutdown begins; parent of every session ctx
@@ -131,6 +132,7 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		ready:     deps.Ready,
 		gather:    reg,
 		hub:       newHub(),
+		work:      newWorkers(ctx),
 		lifetime:  ctx,
 		stop:      cancel,
 		conns:     make(map[*session]struct{}),

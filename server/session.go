@@ -99,7 +99,7 @@ func (c *session) run() {
 			return
 		}
 		done := make(chan error, 1)
-		go func() { done <- c.readOne() }()
+		c.srv.work.Go(func() { done <- c.readOne() })
 		if err := <-done; err != nil {
 			c.readFailed(err)
 			return
@@ -144,7 +144,7 @@ func (c *session) finish() {
 }
 
 // readOne reads and handles one message, or answers one keepalive control
-// frame. It runs on a short-lived goroutine: reading, decoding and inline
+// frame. It runs on a worker (workers.go): reading, decoding and inline
 // handlers grow a stack that the long-lived reader should not keep.
 func (c *session) readOne() error {
 	if ok, err := c.controlFrame(); ok || err != nil {
@@ -281,11 +281,11 @@ func (c *session) spawn(fn func()) {
 	}
 	c.handlers.Add(1)
 	c.qmu.Unlock()
-	go func() {
+	c.srv.work.Go(func() {
 		defer c.handlers.Done()
 		defer func() { <-c.inflight }()
 		fn()
-	}()
+	})
 }
 
 // outcome is a handler's result or error.
@@ -353,7 +353,7 @@ func (c *session) startWriterLocked() {
 	}
 	c.writing = true
 	c.writers.Add(1)
-	go c.writeLoop()
+	c.srv.work.Go(c.writeLoop)
 }
 
 // idle reports whether nothing is queued or being written, so that a

@@ -1,0 +1,63 @@
+package server
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestWorkers: Go never waits for a busy worker, idle workers are reused,
+// and all exit when the server stops.
+func TestWorkers(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	base := runtime.NumGoroutine()
+	w := newWorkers(ctx)
+	block := make(chan struct{})
+	started := make(chan struct{}, 3)
+	for range 3 {
+		w.Go(func() { started <- struct{}{}; <-block })
+	}
+	for range 3 {
+		select {
+		case <-started:
+		case <-time.After(5 * time.Second):
+			t.Fatal("tasks did not run concurrently")
+		}
+	}
+	close(block)
+	waitGoroutines(t, base+3) // three idle workers
+	ids := map[string]bool{}
+	for range 100 {
+		done := make(chan string)
+		w.Go(func() { done <- goroutineID() })
+		ids[<-done] = true
+		time.Sleep(time.Millisecond) // let the worker go idle again
+	}
+	if len(ids) > 10 {
+		t.Fatalf("100 sequential tasks ran on %d goroutines, want the idle workers reused", len(ids))
+	}
+	cancel()
+	waitGoroutines(t, base)
+}
+
+// goroutineID is the calling goroutine's number, from its stack header.
+func goroutineID() string {
+	var b [64]byte
+	s := string(b[:runtime.Stack(b[:], false)])
+	s = strings.TrimPrefix(s, "goroutine ")
+	return s[:strings.IndexByte(s, ' ')]
+}
+
+func waitGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() != want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines, want %d", runtime.NumGoroutine(), want)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

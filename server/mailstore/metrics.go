@@ -89,6 +89,8 @@ type LSM struct {
 	BlockCacheHits     int64
 	BlockCacheMisses   int64
 	BlockCacheBytes    int64
+	WriteStalls        int64         // times pebble delayed writes for flushes or compactions
+	WriteStallTime     time.Duration // their total length
 }
 
 // LSM reports the database's compaction and cache state (zero once closed).
@@ -99,7 +101,10 @@ func (s *PebbleStore) LSM() LSM {
 		return LSM{}
 	}
 	m := s.db.Metrics()
+	n, d := s.stalls.stats()
 	return LSM{
+		WriteStalls:        n,
+		WriteStallTime:     d,
 		CompactionDebt:     m.Compact.EstimatedDebt,
 		CompactionsRunning: m.Compact.NumInProgress,
 		ReadAmp:            m.ReadAmp(),
@@ -114,25 +119,29 @@ func (s *PebbleStore) LSM() LSM {
 type lsmCollector struct {
 	s                                 *PebbleStore
 	debt, running, readAmp, l0, cache *prometheus.Desc
-	hits, misses                      *prometheus.Desc
+	hits, misses, stalls, stallTime   *prometheus.Desc
 }
 
 func newLSMCollector(s *PebbleStore) *lsmCollector {
-	d := func(name, help string) *prometheus.Desc { return prometheus.NewDesc("pnode_store_lsm_"+name, help, nil, nil) }
+	d := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc("pnode_store_lsm_"+name, help, nil, nil)
+	}
 	return &lsmCollector{
-		s:       s,
-		debt:    d("compaction_debt_bytes", "Estimated bytes the store's LSM still has to compact."),
-		running: d("compactions_running", "Compactions in progress."),
-		readAmp: d("read_amplification", "L0 sublevels plus non-empty lower levels: tables a point read may visit."),
-		l0:      d("l0_tables", "Sstables in L0."),
-		cache:   d("block_cache_bytes", "Bytes held by the block cache."),
-		hits:    d("block_cache_hits_total", "Block cache hits."),
-		misses:  d("block_cache_misses_total", "Block cache misses."),
+		s:         s,
+		debt:      d("compaction_debt_bytes", "Estimated bytes the store's LSM still has to compact."),
+		running:   d("compactions_running", "Compactions in progress."),
+		readAmp:   d("read_amplification", "L0 sublevels plus non-empty lower levels: tables a point read may visit."),
+		l0:        d("l0_tables", "Sstables in L0."),
+		cache:     d("block_cache_bytes", "Bytes held by the block cache."),
+		hits:      d("block_cache_hits_total", "Block cache hits."),
+		misses:    d("block_cache_misses_total", "Block cache misses."),
+		stalls:    d("write_stalls_total", "Times writes were delayed for flushes or compactions."),
+		stallTime: d("write_stall_seconds_total", "Time writes were delayed for flushes or compactions."),
 	}
 }
 
 func (c *lsmCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.debt, c.running, c.readAmp, c.l0, c.cache, c.hits, c.misses} {
+	for _, d := range []*prometheus.Desc{c.debt, c.running, c.readAmp, c.l0, c.cache, c.hits, c.misses, c.stalls, c.stallTime} {
 		ch <- d
 	}
 }
@@ -146,4 +155,6 @@ func (c *lsmCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.cache, prometheus.GaugeValue, float64(l.BlockCacheBytes))
 	ch <- prometheus.MustNewConstMetric(c.hits, prometheus.CounterValue, float64(l.BlockCacheHits))
 	ch <- prometheus.MustNewConstMetric(c.misses, prometheus.CounterValue, float64(l.BlockCacheMisses))
+	ch <- prometheus.MustNewConstMetric(c.stalls, prometheus.CounterValue, float64(l.WriteStalls))
+	ch <- prometheus.MustNewConstMetric(c.stallTime, prometheus.CounterValue, l.WriteStallTime.Seconds())
 }

@@ -31,6 +31,7 @@ type PebbleStore struct {
 	lay     layout        // static after construction
 	log     *slog.Logger  // static after construction
 	db      *pebble.DB    // static after construction; must not be used once closed is set and callers drained
+	stalls  *writeStalls  // static after construction
 	metrics *storeMetrics // static after construction
 
 	// closeMu is held for reading by every call that touches db or reqs, and for writing by Close.
@@ -102,7 +103,8 @@ func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
 		return nil, errors.New("mailstore: nil logger")
 	}
 	log := logger.With("component", "mailstore")
-	db, err := pebble.Open(dir, pebbleOptions(cfg, log))
+	stalls := &writeStalls{log: log}
+	db, err := pebble.Open(dir, pebbleOptions(cfg, log, stalls))
 	if err != nil {
 		return nil, fmt.Errorf("mailstore: open %s: %w", dir, err)
 	}
@@ -110,6 +112,7 @@ func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
 		cfg:      cfg,
 		log:      log,
 		db:       db,
+		stalls:   stalls,
 		reqs:     make(chan *putRequest, cfg.PutQueue),
 		counters: make(map[uint64]bucketCounter),
 	}
@@ -132,18 +135,63 @@ func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
 	return s, nil
 }
 
-func pebbleOptions(cfg Config, log *slog.Logger) *pebble.Options {
+func pebbleOptions(cfg Config, log *slog.Logger, stalls *writeStalls) *pebble.Options {
 	o := &pebble.Options{
 		CacheSize:          cfg.CacheSize,
 		MemTableSize:       cfg.MemTableSize,
 		FormatMajorVersion: pebble.FormatNewest,
 		Logger:             pebbleLogger{log: log},
+		EventListener: &pebble.EventListener{
+			WriteStallBegin: stalls.begin,
+			WriteStallEnd:   stalls.end,
+		},
 	}
 	for i := range o.Levels {
 		o.Levels[i].FilterPolicy = bloom.FilterPolicy(bloomBitsPerKey)
 		o.Levels[i].BlockSize = blockSize
 	}
 	return o
+}
+
+// writeStalls counts pebble's write stalls (memtables or L0 waiting for
+// flushes and compactions), when every publish waits.
+type writeStalls struct {
+	log   *slog.Logger
+	mu    sync.Mutex
+	n     int64
+	total time.Duration
+	since time.Time // zero when not stalled
+	why   string
+}
+
+func (w *writeStalls) begin(info pebble.WriteStallBeginInfo) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.n++
+	w.since, w.why = time.Now(), info.Reason
+}
+
+func (w *writeStalls) end() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.since.IsZero() {
+		return
+	}
+	d := time.Since(w.since)
+	w.total += d
+	w.since = time.Time{}
+	w.log.Warn("store writes stalled", "reason", w.why, "for", d)
+}
+
+// stats returns the stalls so far and their total time, the current one included.
+func (w *writeStalls) stats() (int64, time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t := w.total
+	if !w.since.IsZero() {
+		t += time.Since(w.since)
+	}
+	return w.n, t
 }
 
 // load reads (or, for a new store, writes) the layout record, the horizon and the bucket counters.

@@ -140,7 +140,7 @@ func TestCollectors(t *testing.T) {
 	if !found {
 		t.Error("pnode_store_envelopes not gathered")
 	}
-	if len(lsm) != 7 || !lsm["pnode_store_lsm_compaction_debt_bytes"] || !lsm["pnode_store_lsm_read_amplification"] {
+	if len(lsm) != 9 || !lsm["pnode_store_lsm_compaction_debt_bytes"] || !lsm["pnode_store_lsm_read_amplification"] {
 		t.Errorf("LSM metrics gathered: %v", lsm)
 	}
 	s.Close()

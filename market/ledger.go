@@ -589,6 +589,12 @@ func (l *Ledger) Book(ctx context.Context, payer common.Address, u Usage, id str
 // one for an unknown payer whose id was a duplicate). It sends the "low" notice when the charge
 // leaves less than (1 - threshold) of a block.
 func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, overdraft bool, price Price) (*account, error) {
+	return l.chargeIDLocked(payer, u, id, true, overdraft, price)
+}
+
+// chargeIDLocked is chargeLocked; with checkID false the caller vouches that id was never
+// booked, and the dedup lookup is skipped (the id is still recorded).
+func (l *Ledger) chargeIDLocked(payer common.Address, u Usage, id string, checkID, overdraft bool, price Price) (*account, error) {
 	if l.closed {
 		return nil, errors.New("market: ledger closed")
 	}
@@ -596,7 +602,7 @@ func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, overdraf
 	if a == nil {
 		a = newAccount()
 	}
-	if id != "" {
+	if id != "" && checkID {
 		dup, err := l.seenLocked(id)
 		if err != nil {
 			return nil, err
@@ -687,9 +693,11 @@ func signal(c chan struct{}) {
 }
 
 // ChargeWakeup books one wakeup with idempotency id. The account charged is payer's when owner
-// (the registration's session key) may spend it, else owner's own. It returns false when the
-// credit does not cover it: the caller holds the wakeup and asks again later.
-func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, id string) (bool, error) {
+// (the registration's session key) may spend it, else owner's own. fresh promises that id was
+// never booked (a wakeup created by this process and not charged yet): the dedup lookup is
+// skipped. It returns false when the credit does not cover it: the caller holds the wakeup and
+// asks again later.
+func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, id string, fresh bool) (bool, error) {
 	id = "w:" + id
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -698,7 +706,7 @@ func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, 
 			payer = owner
 		}
 	}
-	_, err := l.chargeLocked(payer, Usage{Wakeups: 1}, id, false, l.deps.Price())
+	_, err := l.chargeIDLocked(payer, Usage{Wakeups: 1}, id, !fresh, false, l.deps.Price())
 	if pr, ok := errors.AsType[*PaymentRequiredError](err); ok {
 		a := l.accounts[payer]
 		if a == nil {

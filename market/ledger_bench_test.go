@@ -49,7 +49,7 @@ func BenchmarkLedgerChargeWakeup(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		ok, err := l.ChargeWakeup(ctx, owner, payer, ids[i])
+		ok, err := l.ChargeWakeup(ctx, owner, payer, ids[i], false)
 		if err != nil || !ok {
 			b.Fatalf("charge %d: %v %v", i, ok, err)
 		}

@@ -144,7 +144,7 @@ func (e *ledgerEnv) submit(key *ecdsa.PrivateKey, lane uint64, cum int64) (Credi
 
 func (e *ledgerEnv) wake(id string) bool {
 	e.t.Helper()
-	ok, err := e.l.ChargeWakeup(e.t.Context(), e.addr(), e.addr(), id)
+	ok, err := e.l.ChargeWakeup(e.t.Context(), e.addr(), e.addr(), id, false)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -506,8 +506,11 @@ func TestLedgerDedupAcrossWriteBehind(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Before a flush: the second charge of an id finds it pending.
-	e.wake("a")
+	// Before a flush: the second charge of an id finds it pending, also when
+	// the first was booked fresh (without its lookup).
+	if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), "a", true); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
 	e.wake("a")
 	store()
 	store()
@@ -570,7 +573,7 @@ func TestLedgerCloseWritesPendingCharges(t *testing.T) {
 	if err := e.l.Close(); err != nil { // idempotent
 		t.Fatal(err)
 	}
-	if _, err := e.l.ChargeWakeup(t.Context(), e.addr(), e.addr(), "late"); err == nil {
+	if _, err := e.l.ChargeWakeup(t.Context(), e.addr(), e.addr(), "late", false); err == nil {
 		t.Fatal("charge after Close")
 	}
 	e.openWith(manualFlush)
@@ -769,7 +772,7 @@ func TestLedgerConcurrentWriteBehind(t *testing.T) {
 			for i := range perWorker {
 				// Workers share ids pairwise: each id is charged twice.
 				id := fmt.Sprintf("%d-%d", w/2, i)
-				if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), id); err != nil || !ok {
+				if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), id, false); err != nil || !ok {
 					errs <- fmt.Errorf("charge %s: %v %v", id, ok, err)
 					return
 				}

@@ -13,9 +13,11 @@ import (
 // *market.Ledger). It is optional: without it every wakeup is sent.
 type Credit interface {
 	// ChargeWakeup books one wakeup of owner's installation, whose
-	// registration names payer, idempotently by the wakeup's id. It returns
-	// false when the credit does not cover it: the wakeup is held.
-	ChargeWakeup(ctx context.Context, owner, payer common.Address, id string) (bool, error)
+	// registration names payer, idempotently by the wakeup's id. fresh
+	// promises that id was never charged before (the ledger then skips its
+	// dedup lookup). It returns false when the credit does not cover it:
+	// the wakeup is held.
+	ChargeWakeup(ctx context.Context, owner, payer common.Address, id string, fresh bool) (bool, error)
 	// HasCredit reports whether such a wakeup could be paid now.
 	HasCredit(owner, payer common.Address) bool
 }
@@ -29,16 +31,19 @@ var ErrPaymentRequired = errors.New("push: payment required")
 // paid for and sent, or until MaxAge.
 const HeldRecheck = time.Second
 
-// paid charges j's wakeup before its first send (again on retries: the
-// charge is idempotent by job id). It returns false when the job was held for
-// credit and rescheduled. Relayed wakeups are paid to the forwarding node and
-// not metered here.
+// paid charges j's wakeup before its first send. A retry of a job charged
+// by this process is not charged again; a job loaded from the queue after a
+// restart is charged idempotently by its id (it may have been charged before
+// the crash). It returns false when the job was held for credit and
+// rescheduled. Relayed wakeups are paid to the forwarding node and not
+// metered here.
 func (s *Service) paid(j *job, payer common.Address, now time.Time) bool {
-	if s.credit == nil || j.kind == kindRelay {
+	if s.credit == nil || j.kind == kindRelay || j.charged {
 		return true
 	}
-	ok, err := s.credit.ChargeWakeup(s.ctx, j.owner, payer, j.id)
+	ok, err := s.credit.ChargeWakeup(s.ctx, j.owner, payer, j.id, j.fresh)
 	if err == nil && ok {
+		j.charged = true
 		return true
 	}
 	if err != nil {

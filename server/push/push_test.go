@@ -111,6 +111,7 @@ type opts struct {
 	key     *ecdsa.PrivateKey
 	dir     string
 	logger  *slog.Logger
+	credit  push.Credit
 }
 
 func newNode(t testing.TB, apps []push.App, o opts) *node {
@@ -135,7 +136,7 @@ func newNode(t testing.TB, apps []push.App, o opts) *node {
 	if log == nil {
 		log = testLogger(t)
 	}
-	svc, err := push.Open(n.dir, cfg, push.Deps{NodeKey: n.key, StorageKey: skey, Apps: apps, Logger: log, Registry: n.reg, Now: o.now})
+	svc, err := push.Open(n.dir, cfg, push.Deps{NodeKey: n.key, StorageKey: skey, Apps: apps, Logger: log, Registry: n.reg, Now: o.now, Credit: o.credit})
 	if err != nil {
 		t.Fatal(err)
 	}

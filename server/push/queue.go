@@ -31,7 +31,7 @@ func (s *Service) newJob(kind jobKind) *job {
 	hex.Encode(id[19:23], b[8:10])
 	id[23] = '-'
 	hex.Encode(id[24:36], b[10:16])
-	return &job{kind: kind, id: string(id[:]), nonce: hex.EncodeToString(b[16:]), created: s.now().UnixMilli()}
+	return &job{kind: kind, id: string(id[:]), nonce: hex.EncodeToString(b[16:]), created: s.now().UnixMilli(), fresh: true}
 }
 
 // enqueue writes jobs to the queue in one synced batch, so they survive a

@@ -116,6 +116,10 @@ type job struct {
 	collapseID string
 
 	probe bool // in memory: this send probes a credential that was refused
+	// In memory: fresh is set on a job created by this process (one loaded
+	// from the queue after a restart may have been charged before the
+	// crash); charged once its wakeup is booked.
+	fresh, charged bool
 }
 
 const jobV1 = 1

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,6 +15,7 @@ import (
 type workers struct {
 	tasks chan func() // unbuffered: a send succeeds only when a worker waits
 	done  <-chan struct{}
+	n     atomic.Int64 // running workers, busy or idle
 }
 
 // workerIdle is how long a worker waits for another task before exiting.
@@ -29,11 +31,13 @@ func (w *workers) Go(f func()) {
 	select {
 	case w.tasks <- f:
 	default:
+		w.n.Add(1)
 		go w.loop(f)
 	}
 }
 
 func (w *workers) loop(f func()) {
+	defer w.n.Add(-1)
 	t := time.NewTimer(workerIdle)
 	defer t.Stop()
 	for {

@@ -13,7 +13,6 @@ import (
 func TestWorkers(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base := runtime.NumGoroutine()
 	w := newWorkers(ctx)
 	block := make(chan struct{})
 	started := make(chan struct{}, 3)
@@ -28,7 +27,7 @@ func TestWorkers(t *testing.T) {
 		}
 	}
 	close(block)
-	waitGoroutines(t, base+3) // three idle workers
+	waitWorkers(t, w, 3) // three idle workers
 	ids := map[string]bool{}
 	for range 100 {
 		done := make(chan string)
@@ -39,8 +38,11 @@ func TestWorkers(t *testing.T) {
 	if len(ids) > 10 {
 		t.Fatalf("100 sequential tasks ran on %d goroutines, want the idle workers reused", len(ids))
 	}
+	if n := w.n.Load(); n > 10 {
+		t.Fatalf("%d workers", n)
+	}
 	cancel()
-	waitGoroutines(t, base)
+	waitWorkers(t, w, 0)
 }
 
 // goroutineID is the calling goroutine's number, from its stack header.
@@ -51,12 +53,12 @@ func goroutineID() string {
 	return s[:strings.IndexByte(s, ' ')]
 }
 
-func waitGoroutines(t *testing.T, want int) {
+func waitWorkers(t *testing.T, w *workers, want int64) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() != want {
+	for w.n.Load() != want {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutines, want %d", runtime.NumGoroutine(), want)
+			t.Fatalf("%d workers, want %d", w.n.Load(), want)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

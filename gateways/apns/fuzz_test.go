@@ -1,42 +1,16 @@
 package apns
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"testing"
-	"time"
 
 	"github.com/sideshow/apns2"
 
 	"github.com/pnmarket/pnmarket/gateways"
 	"github.com/pnmarket/pnmarket/gateways/apns/apnstest"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
-
-// stubTransport answers every request with one canned reply.
-type stubTransport struct {
-	status     int
-	retryAfter string
-	body       []byte
-}
-
-func (s *stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	h := http.Header{"Apns-Id": {"00000000-0000-4000-8000-000000000000"}}
-	if s.retryAfter != "" {
-		h.Set("Retry-After", s.retryAfter)
-	}
-	return &http.Response{
-		StatusCode: s.status, Header: h, Request: req,
-		Body: io.NopCloser(bytes.NewReader(s.body)), ContentLength: int64(len(s.body)),
-	}, nil
-}
 
 // FuzzClassifyAPNsReply feeds arbitrary replies through apns2's decoding and
 // the gateway's transport wrapper and classification, with no network:
@@ -77,7 +51,7 @@ func FuzzClassifyAPNsReply(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	stub := &stubTransport{}
+	stub := &gatewaytest.Reply{Header: http.Header{"Apns-Id": {"00000000-0000-4000-8000-000000000000"}}}
 	s.clients[0].HTTPClient = &http.Client{Transport: &replyTransport{next: stub}}
 	notif, err := s.build(gateways.Notification{ID: "1", Token: "00ff", Nonce: "n"})
 	if err != nil {
@@ -87,7 +61,7 @@ func FuzzClassifyAPNsReply(f *testing.F) {
 		if status < 100 || status > 599 {
 			t.Skip()
 		}
-		*stub = stubTransport{status: status, retryAfter: retryAfter, body: body}
+		stub.Status, stub.RetryAfter, stub.Body = status, retryAfter, body
 		err := s.push(t.Context(), notif)
 		class := gateways.ClassOf(err)
 		if status == http.StatusOK {
@@ -96,22 +70,7 @@ func FuzzClassifyAPNsReply(f *testing.F) {
 			}
 			return
 		}
-		if class == gateways.ClassDelivered {
-			t.Fatalf("status %d classified as delivered", status)
-		}
-		re, ok := errors.AsType[*gateways.RejectedError](err)
-		if !ok {
-			t.Fatalf("status %d: %v is not a *RejectedError", status, err)
-		}
-		if re.Status != status {
-			t.Fatalf("RejectedError.Status %d, want %d", re.Status, status)
-		}
-		if re.RetryAfter < 0 || re.RetryAfter > gateways.MaxRetryAfter {
-			t.Fatalf("RetryAfter %v out of bounds", re.RetryAfter)
-		}
-		if secs, err := strconv.Atoi(retryAfter); err == nil && secs > 0 && secs < 3600 && re.RetryAfter != time.Duration(secs)*time.Second {
-			t.Fatalf("Retry-After %q gave %v", retryAfter, re.RetryAfter)
-		}
+		re := gatewaytest.CheckRejected(t, status, retryAfter, err)
 		if re.Reason == apns2.ReasonUnregistered && class != gateways.ClassDeadToken {
 			t.Fatalf("Unregistered classified %v", class)
 		}

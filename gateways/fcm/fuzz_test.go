@@ -1,40 +1,16 @@
 package fcm
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
 
 	"firebase.google.com/go/v4/messaging"
 
 	"github.com/pnmarket/pnmarket/gateways"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
-
-// stubTransport answers every request with one canned reply.
-type stubTransport struct {
-	status     int
-	retryAfter string
-	body       []byte
-}
-
-func (s *stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body != nil {
-		io.Copy(io.Discard, req.Body)
-		req.Body.Close()
-	}
-	h := http.Header{"Content-Type": {"application/json"}}
-	if s.retryAfter != "" {
-		h.Set("Retry-After", s.retryAfter)
-	}
-	return &http.Response{
-		StatusCode: s.status, Header: h, Request: req,
-		Body: io.NopCloser(bytes.NewReader(s.body)), ContentLength: int64(len(s.body)),
-	}, nil
-}
 
 // FuzzClassifyFCMReply feeds arbitrary replies through the real SDK and the
 // gateway's transports and classification, with no network: status 2xx is
@@ -63,7 +39,7 @@ func FuzzClassifyFCMReply(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.status, s.retryAfter, []byte(s.body))
 	}
-	stub := &stubTransport{}
+	stub := &gatewaytest.Reply{Header: http.Header{"Content-Type": {"application/json"}}}
 	hc := &http.Client{Transport: &attemptTransport{next: &sentTransport{next: stub}}}
 	client, err := newClient(f.Context(), "fuzz-project", "https://fcm.invalid/v1", hc)
 	if err != nil {
@@ -77,7 +53,7 @@ func FuzzClassifyFCMReply(f *testing.F) {
 		if status < 100 || status > 599 || len(body) > maxErrorBody {
 			t.Skip()
 		}
-		*stub = stubTransport{status: status, retryAfter: retryAfter, body: body}
+		stub.Status, stub.RetryAfter, stub.Body = status, retryAfter, body
 		start := time.Now()
 		err := send(t.Context(), client, msg, 5*time.Second, nil)
 		if d := time.Since(start); d > time.Second {
@@ -90,22 +66,7 @@ func FuzzClassifyFCMReply(f *testing.F) {
 			}
 			return
 		}
-		if class == gateways.ClassDelivered {
-			t.Fatalf("status %d classified as delivered", status)
-		}
-		re, ok := errors.AsType[*gateways.RejectedError](err)
-		if !ok {
-			t.Fatalf("status %d: %v is not a *RejectedError", status, err)
-		}
-		if re.Status != status {
-			t.Fatalf("RejectedError.Status %d, want %d", re.Status, status)
-		}
-		if re.RetryAfter < 0 || re.RetryAfter > gateways.MaxRetryAfter {
-			t.Fatalf("RetryAfter %v out of bounds", re.RetryAfter)
-		}
-		if secs, err := strconv.Atoi(retryAfter); err == nil && secs > 0 && secs < 3600 && re.RetryAfter != time.Duration(secs)*time.Second {
-			t.Fatalf("Retry-After %q gave %v", retryAfter, re.RetryAfter)
-		}
+		gatewaytest.CheckRejected(t, status, retryAfter, err)
 		// The SDK's verdict on the FcmError code always wins.
 		if messaging.IsUnregistered(errors.Unwrap(err)) && class != gateways.ClassDeadToken {
 			t.Fatalf("IsUnregistered but class %v", class)

@@ -1,0 +1,69 @@
+// Package gatewaytest holds what the APNs and FCM gateway tests share: a
+// canned-reply transport and the classification invariants every gateway
+// keeps. It is imported by tests only.
+package gatewaytest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/pnmarket/pnmarket/gateways"
+)
+
+// Reply is an http.RoundTripper that answers every request with one canned
+// reply, without a network.
+type Reply struct {
+	Status     int
+	RetryAfter string // sent as Retry-After unless empty
+	Body       []byte
+	Header     http.Header // more headers, copied into every reply
+}
+
+// RoundTrip drains the request and returns the canned reply.
+func (r *Reply) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	h := r.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if r.RetryAfter != "" {
+		h.Set("Retry-After", r.RetryAfter)
+	}
+	return &http.Response{
+		StatusCode: r.Status, Header: h, Request: req,
+		Body: io.NopCloser(bytes.NewReader(r.Body)), ContentLength: int64(len(r.Body)),
+	}, nil
+}
+
+// CheckRejected checks what a gateway returns for a reply that is not a
+// success: exactly one failure class, a *gateways.RejectedError carrying the
+// status, and a Retry-After within bounds that honours a plain number of
+// seconds. It returns the error for gateway-specific checks.
+func CheckRejected(t testing.TB, status int, retryAfter string, err error) *gateways.RejectedError {
+	t.Helper()
+	if gateways.ClassOf(err) == gateways.ClassDelivered {
+		t.Fatalf("status %d classified as delivered", status)
+	}
+	re, ok := errors.AsType[*gateways.RejectedError](err)
+	if !ok {
+		t.Fatalf("status %d: %v is not a *RejectedError", status, err)
+	}
+	if re.Status != status {
+		t.Fatalf("RejectedError.Status %d, want %d", re.Status, status)
+	}
+	if re.RetryAfter < 0 || re.RetryAfter > gateways.MaxRetryAfter {
+		t.Fatalf("RetryAfter %v out of bounds", re.RetryAfter)
+	}
+	if secs, err := strconv.Atoi(retryAfter); err == nil && secs > 0 && secs < 3600 && re.RetryAfter != time.Duration(secs)*time.Second {
+		t.Fatalf("Retry-After %q gave %v", retryAfter, re.RetryAfter)
+	}
+	return re
+}

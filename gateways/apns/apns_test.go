@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/pnmarket/pnmarket/gateways"
 	"github.com/pnmarket/pnmarket/gateways/apns"
 	"github.com/pnmarket/pnmarket/gateways/apns/apnstest"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
 
 const testTopic = "im.status.ethereum"
@@ -397,35 +397,14 @@ func assertJSON(t *testing.T, got []byte, want string) {
 func TestConcurrentSends(t *testing.T) {
 	srv, key := newFake(t)
 	s := newSender(t, tokenConfig(srv, key))
-	const total = 2000
 	tokens := make([]string, 16)
 	for i := range tokens {
 		tokens[i] = randToken(t)
 	}
 	srv.Unregister(tokens[0])
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	classes := map[gateways.Class]int{}
-	for i := range total {
-		wg.Go(func() {
-			n := background(tokens[i%len(tokens)])
-			c := gateways.ClassOf(s.Send(t.Context(), n))
-			mu.Lock()
-			classes[c]++
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	dead := total / len(tokens)
-	if classes[gateways.ClassDeadToken] != dead || classes[gateways.ClassDelivered] != total-dead {
-		t.Fatalf("classes %v, want %d dead and %d delivered", classes, dead, total-dead)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if err := srv.WaitFor(ctx, int64(total-dead)); err != nil {
-		t.Fatal(err)
-	}
-	if st := srv.Stats(); st.Delivered != int64(total-dead) || st.Rejected != int64(dead) {
+	send := func(ctx context.Context, tok string) error { return s.Send(ctx, background(tok)) }
+	delivered := gatewaytest.SendConcurrently(t, send, tokens, 2000, srv.WaitFor)
+	if st := srv.Stats(); st.Delivered != delivered || st.Rejected != 2000-delivered {
 		t.Errorf("fake stats %+v", st)
 	}
 }

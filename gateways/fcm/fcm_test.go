@@ -20,6 +20,7 @@ import (
 	"github.com/pnmarket/pnmarket/gateways"
 	"github.com/pnmarket/pnmarket/gateways/fcm"
 	"github.com/pnmarket/pnmarket/gateways/fcm/fcmtest"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
 
 const testProject = "pnmarket-test"
@@ -283,33 +284,13 @@ func TestAccessTokenReused(t *testing.T) {
 func TestConcurrentSends(t *testing.T) {
 	srv, sa := newFake(t)
 	s := newSender(t, fakeConfig(srv, sa))
-	const total = 2000
 	tokens := make([]string, 16)
 	for i := range tokens {
 		tokens[i] = randToken(t)
 	}
 	srv.Unregister(tokens[0])
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	classes := map[gateways.Class]int{}
-	for i := range total {
-		wg.Go(func() {
-			c := gateways.ClassOf(s.Send(t.Context(), wakeup(tokens[i%len(tokens)])))
-			mu.Lock()
-			classes[c]++
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	dead := total / len(tokens)
-	if classes[gateways.ClassDeadToken] != dead || classes[gateways.ClassDelivered] != total-dead {
-		t.Fatalf("classes %v, want %d dead and %d delivered", classes, dead, total-dead)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
-	defer cancel()
-	if err := srv.WaitFor(ctx, int64(total-dead)); err != nil {
-		t.Fatal(err)
-	}
+	send := func(ctx context.Context, tok string) error { return s.Send(ctx, wakeup(tok)) }
+	gatewaytest.SendConcurrently(t, send, tokens, 2000, srv.WaitFor)
 }
 
 func TestCredentialsFile(t *testing.T) {

@@ -5,10 +5,12 @@ package gatewaytest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,4 +68,36 @@ func CheckRejected(t testing.TB, status int, retryAfter string, err error) *gate
 		t.Fatalf("Retry-After %q gave %v", retryAfter, re.RetryAfter)
 	}
 	return re
+}
+
+// SendConcurrently sends total wakeups at once, round-robin over tokens, of
+// which the first is unregistered at the fake. It checks that exactly that
+// token's share comes back as dead tokens and the rest as delivered, and
+// returns how many were delivered. waitFor waits until the fake counted n
+// deliveries.
+func SendConcurrently(t testing.TB, send func(ctx context.Context, token string) error, tokens []string, total int,
+	waitFor func(ctx context.Context, n int64) error) int64 {
+	t.Helper()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	classes := map[gateways.Class]int{}
+	for i := range total {
+		wg.Go(func() {
+			c := gateways.ClassOf(send(t.Context(), tokens[i%len(tokens)]))
+			mu.Lock()
+			classes[c]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	dead := total / len(tokens)
+	if classes[gateways.ClassDeadToken] != dead || classes[gateways.ClassDelivered] != total-dead {
+		t.Fatalf("classes %v, want %d dead and %d delivered", classes, dead, total-dead)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := waitFor(ctx, int64(total-dead)); err != nil {
+		t.Fatal(err)
+	}
+	return int64(total - dead)
 }

@@ -1,14 +1,13 @@
 package apns_test
 
 import (
+	"context"
 	"fmt"
-	"runtime"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pnmarket/pnmarket/gateways/apns"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
 
 // BenchmarkSend pushes background wakeups through the fake APNs over TLS
@@ -38,36 +37,9 @@ func benchmarkSend(b *testing.B, latency time.Duration, conns int) {
 	if err := s.Send(b.Context(), background(tok)); err != nil { // warm up
 		b.Fatal(err)
 	}
-	var failed atomic.Int64
-	// RunParallel starts parallelism*GOMAXPROCS goroutines: keep about
-	// Concurrency sends in flight.
-	b.SetParallelism(apns.DefaultConcurrency / runtime.GOMAXPROCS(0))
-	b.ResetTimer()
-	start, cpu0 := time.Now(), cpuTime()
-	b.RunParallel(func(pb *testing.PB) {
-		n := background(tok)
-		for pb.Next() {
-			if err := s.Send(b.Context(), n); err != nil && failed.Add(1) == 1 {
-				b.Error(err)
-			}
-		}
-	})
-	elapsed, cpu := time.Since(start), cpuTime()-cpu0
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "sends/s")
-	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/send")
-	if f := failed.Load(); f > 0 {
-		b.Fatalf("%d sends failed", f)
-	}
+	n := background(tok)
+	gatewaytest.BenchSends(b, apns.DefaultConcurrency, func(ctx context.Context) error { return s.Send(ctx, n) })
 	if got := srv.Count(); got != int64(b.N)+1 {
 		b.Fatalf("fake counted %d, want %d", got, b.N+1)
 	}
-}
-
-// cpuTime returns the user+system CPU time of this process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -1,14 +1,13 @@
 package fcm_test
 
 import (
+	"context"
 	"fmt"
-	"runtime"
-	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/pnmarket/pnmarket/gateways/fcm"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
 
 // BenchmarkSend pushes wakeups through the real SDK to the fake FCM over
@@ -26,33 +25,8 @@ func BenchmarkSend(b *testing.B) {
 			if err := s.Send(b.Context(), wakeup(tok)); err != nil { // token fetch, connection
 				b.Fatal(err)
 			}
-			var failed atomic.Int64
-			b.SetParallelism(fcm.DefaultConcurrency / runtime.GOMAXPROCS(0))
-			b.ResetTimer()
-			start, cpu0 := time.Now(), cpuTime()
-			b.RunParallel(func(pb *testing.PB) {
-				n := wakeup(tok)
-				for pb.Next() {
-					if err := s.Send(b.Context(), n); err != nil && failed.Add(1) == 1 {
-						b.Error(err)
-					}
-				}
-			})
-			elapsed, cpu := time.Since(start), cpuTime()-cpu0
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "sends/s")
-			b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/send")
-			if f := failed.Load(); f > 0 {
-				b.Fatalf("%d sends failed", f)
-			}
+			n := wakeup(tok)
+			gatewaytest.BenchSends(b, fcm.DefaultConcurrency, func(ctx context.Context) error { return s.Send(ctx, n) })
 		})
 	}
-}
-
-// cpuTime returns the user+system CPU time of this process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

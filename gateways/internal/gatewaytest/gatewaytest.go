@@ -9,8 +9,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -100,4 +103,37 @@ func SendConcurrently(t testing.TB, send func(ctx context.Context, token string)
 		t.Fatal(err)
 	}
 	return int64(total - dead)
+}
+
+// BenchSends runs send b.N times from about concurrency goroutines and
+// reports sends/s and the process's CPU microseconds per send (both ends of
+// the connection, when the fake runs in the same process).
+func BenchSends(b *testing.B, concurrency int, send func(ctx context.Context) error) {
+	b.Helper()
+	var failed atomic.Int64
+	b.SetParallelism(max(1, concurrency/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	start, cpu0 := time.Now(), cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := send(b.Context()); err != nil && failed.Add(1) == 1 {
+				b.Error(err)
+			}
+		}
+	})
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "sends/s")
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/send")
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d sends failed", f)
+	}
+}
+
+// cpuTime returns the user+system CPU time of this process.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -70,15 +70,15 @@ type IngestResult struct {
 
 // HistoryResult is the history load and query run.
 type HistoryResult struct {
-	Loaded        int64   `json:"loaded"`
-	LoadSeconds   float64 `json:"load_seconds"`
-	LoadPerSec    float64 `json:"load_envelopes_per_sec"`
+	Loaded      int64   `json:"loaded"`
+	LoadSeconds float64 `json:"load_seconds"`
+	LoadPerSec  float64 `json:"load_envelopes_per_sec"`
 	// LoadStalls and LoadStallSeconds are pebble's write stalls during the
 	// bulk load (memtables waiting for flushes at 100k+ envelopes/s).
 	LoadStalls       int64   `json:"load_write_stalls"`
 	LoadStallSeconds float64 `json:"load_write_stall_seconds"`
-	DiskMiB       float64 `json:"disk_mib"`
-	ReopenSeconds float64 `json:"reopen_seconds"`
+	DiskMiB          float64 `json:"disk_mib"`
+	ReopenSeconds    float64 `json:"reopen_seconds"`
 	// SettleSeconds is the wait after reopening for the bulk load's
 	// compaction debt to be worked off; ReadAmp is the LSM's read
 	// amplification then.

@@ -112,7 +112,7 @@ func (c *session) controlFrame() (bool, error) {
 	}
 	if op == wsFinBit|wsOpPong {
 		br.Discard(len(f))
-		c.onPong()
+		c.keepAlive()
 		return true, nil
 	}
 	payload := make([]byte, n)
@@ -129,8 +129,9 @@ func (c *session) controlFrame() (bool, error) {
 	return true, err
 }
 
-// onPong extends an authenticated session's read deadline.
-func (c *session) onPong() {
+// keepAlive extends an authenticated session's read deadline to two ping
+// intervals: on authentication, and on every pong or frame after it.
+func (c *session) keepAlive() {
 	if c.authed.Load() {
 		c.conn.SetReadDeadline(time.Now().Add(2 * c.srv.cfg.PingInterval))
 	}

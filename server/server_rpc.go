@@ -107,7 +107,7 @@ func (c *session) handleAuth(params json.RawMessage) (any, error) {
 	c.addr = addr
 	c.authed.Store(true)
 	c.srv.sessionAuthed(c)
-	c.conn.SetReadDeadline(time.Now().Add(2 * c.srv.cfg.PingInterval))
+	c.keepAlive()
 	c.srv.metrics.auth.WithLabelValues("ok").Inc()
 	c.log.Debug("session authenticated", "peer", addr.Hex()[:10])
 	return wire.AuthResult{Address: addr.Hex(), Session: c.id}, nil

@@ -114,7 +114,7 @@ func (c *session) greet() {
 	cfg := &c.srv.cfg
 	c.conn.SetReadLimit(int64(cfg.MaxFrameBytes) * hardReadLimitFactor)
 	c.conn.SetReadDeadline(time.Now().Add(cfg.AuthTimeout))
-	c.conn.SetPongHandler(func(string) error { c.onPong(); return nil })
+	c.conn.SetPongHandler(func(string) error { c.keepAlive(); return nil })
 	ch := wire.Challenge{
 		Nonce:      c.nonce,
 		NodeKey:    c.srv.nodeKey,
@@ -172,9 +172,7 @@ func (c *session) readOne() error {
 		}
 		return err
 	}
-	if c.authed.Load() {
-		c.conn.SetReadDeadline(time.Now().Add(2 * cfg.PingInterval))
-	}
+	c.keepAlive()
 	c.handleFrame(buf)
 	return nil
 }

@@ -570,7 +570,7 @@ func (l *Ledger) Charge(ctx context.Context, payer common.Address, u Usage, id s
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	price := l.deps.Price()
-	a, err := l.chargeLocked(payer, u, id, overdraft, price)
+	a, err := l.chargeLocked(payer, u, id, true, overdraft, price)
 	if err != nil {
 		return Credit{}, err
 	}
@@ -581,20 +581,15 @@ func (l *Ledger) Charge(ctx context.Context, payer common.Address, u Usage, id s
 func (l *Ledger) Book(ctx context.Context, payer common.Address, u Usage, id string, overdraft bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, err := l.chargeLocked(payer, u, id, overdraft, l.deps.Price())
+	_, err := l.chargeLocked(payer, u, id, true, overdraft, l.deps.Price())
 	return err
 }
 
 // chargeLocked is Charge without the Credit: it returns the account charged (a new, unstored
 // one for an unknown payer whose id was a duplicate). It sends the "low" notice when the charge
-// leaves less than (1 - threshold) of a block.
-func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, overdraft bool, price Price) (*account, error) {
-	return l.chargeIDLocked(payer, u, id, true, overdraft, price)
-}
-
-// chargeIDLocked is chargeLocked; with checkID false the caller vouches that id was never
-// booked, and the dedup lookup is skipped (the id is still recorded).
-func (l *Ledger) chargeIDLocked(payer common.Address, u Usage, id string, checkID, overdraft bool, price Price) (*account, error) {
+// leaves less than (1 - threshold) of a block. With checkID false the caller vouches that id
+// was never booked, and the dedup lookup is skipped (the id is still recorded).
+func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, checkID, overdraft bool, price Price) (*account, error) {
 	if l.closed {
 		return nil, errors.New("market: ledger closed")
 	}
@@ -672,7 +667,7 @@ func (l *Ledger) seenLocked(id string) (bool, error) {
 	if _, ok := l.flushing[id]; ok {
 		return true, nil
 	}
-	l.sc.key = append(append(l.sc.key[:0], famCharge), id...)
+	l.sc.key = appendChargeKey(l.sc.key[:0], id)
 	_, closer, err := l.db.Get(l.sc.key)
 	switch {
 	case err == nil:
@@ -692,6 +687,14 @@ func signal(c chan struct{}) {
 	}
 }
 
+// drain takes back a signal not yet received, if any.
+func drain(c chan struct{}) {
+	select {
+	case <-c:
+	default:
+	}
+}
+
 // ChargeWakeup books one wakeup with idempotency id. The account charged is payer's when owner
 // (the registration's session key) may spend it, else owner's own. fresh promises that id was
 // never booked (a wakeup created by this process and not charged yet): the dedup lookup is
@@ -706,7 +709,7 @@ func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, 
 			payer = owner
 		}
 	}
-	_, err := l.chargeIDLocked(payer, Usage{Wakeups: 1}, id, !fresh, false, l.deps.Price())
+	_, err := l.chargeLocked(payer, Usage{Wakeups: 1}, id, !fresh, false, l.deps.Price())
 	if pr, ok := errors.AsType[*PaymentRequiredError](err); ok {
 		a := l.accounts[payer]
 		if a == nil {
@@ -1207,7 +1210,8 @@ func (l *Ledger) putAccount(b *pebble.Batch, payer common.Address, a *account) e
 	return b.Set(k[:], v, nil) // Set copies key and value
 }
 
-func chargeKey(id string) []byte { return append([]byte{famCharge}, id...) }
+// appendChargeKey appends the key under which charge id is remembered.
+func appendChargeKey(dst []byte, id string) []byte { return append(append(dst, famCharge), id...) }
 
 // writeLocked commits, synced, upd as payer's account together with every pending charge id
 // and dirty account, so that no pending charge is written without its id or overwritten by an
@@ -1242,7 +1246,7 @@ func (l *Ledger) addPendingLocked(b *pebble.Batch) error {
 	}
 	var ck, tk []byte
 	for id, ms := range l.pending {
-		ck = append(append(ck[:0], famCharge), id...)
+		ck = appendChargeKey(ck[:0], id)
 		tk = append(binary.BigEndian.AppendUint64(append(tk[:0], famByTime), uint64(ms)), id...)
 		if err := b.Set(ck, tk[1:9], nil); err != nil { // id -> unix ms
 			return fmt.Errorf("market: ledger: %w", err)
@@ -1258,10 +1262,7 @@ func (l *Ledger) addPendingLocked(b *pebble.Batch) error {
 func (l *Ledger) clearPendingLocked() {
 	clear(l.pending)
 	clear(l.dirty)
-	select { // a full signal now would only force an early, small flush
-	case <-l.full:
-	default:
-	}
+	drain(l.full) // a full signal now would only force an early, small flush
 }
 
 // flusher writes the pending state: within flushInterval of the first change, at once when
@@ -1327,10 +1328,7 @@ func (l *Ledger) flush() error {
 	l.pending, l.flushing = l.flushing, l.pending
 	dirty := l.dirty
 	l.dirty, l.spare = l.spare, nil
-	select {
-	case <-l.full:
-	default:
-	}
+	drain(l.full)
 	l.mu.Unlock()
 
 	// Charges need not be fsynced, nor written one by one: this batch holds every charge id
@@ -1388,7 +1386,7 @@ func (l *Ledger) pruneDedupWriteLocked(now time.Time) {
 		if len(k) < 9 {
 			continue
 		}
-		b.Delete(chargeKey(string(k[9:])), nil)
+		b.Delete(appendChargeKey(nil, string(k[9:])), nil)
 		b.Delete(bytes.Clone(k), nil)
 		n++
 	}

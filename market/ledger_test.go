@@ -466,7 +466,7 @@ func storedIDs(t *testing.T, l *Ledger, ids ...string) int {
 	t.Helper()
 	n := 0
 	for _, id := range ids {
-		v, closer, err := l.db.Get(chargeKey(id))
+		v, closer, err := l.db.Get(appendChargeKey(nil, id))
 		if errors.Is(err, pebble.ErrNotFound) {
 			continue
 		}

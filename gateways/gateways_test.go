@@ -90,3 +90,22 @@ func TestParseRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+func TestFormatUUID(t *testing.T) {
+	var b [16]byte
+	for i := range b {
+		b[i] = byte(i)
+	}
+	for version, want := range map[byte]string{
+		4: "00010203-0405-4607-8809-0a0b0c0d0e0f",
+		8: "00010203-0405-8607-8809-0a0b0c0d0e0f",
+	} {
+		if got := gateways.FormatUUID(b, version); got != want {
+			t.Errorf("FormatUUID(v%d) = %s, want %s", version, got, want)
+		}
+	}
+	b[8] = 0xff // variant bits are forced to 10xx
+	if got := gateways.FormatUUID(b, 4); got[19:21] != "bf" {
+		t.Errorf("variant: %s", got)
+	}
+}

@@ -42,7 +42,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
@@ -320,19 +319,7 @@ func apnsID(id string) string {
 		return strings.ToLower(id)
 	}
 	sum := sha256.Sum256([]byte(id))
-	sum[6] = sum[6]&0x0f | 0x80
-	sum[8] = sum[8]&0x3f | 0x80
-	var b [36]byte
-	hex.Encode(b[0:8], sum[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], sum[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], sum[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], sum[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:36], sum[10:16])
-	return string(b[:])
+	return gateways.FormatUUID([16]byte(sum[:16]), 8)
 }
 
 // isUUID reports whether s has the canonical 8-4-4-4-12 hex form.

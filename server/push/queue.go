@@ -11,6 +11,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/pnmarket/pnmarket/gateways"
 	"github.com/pnmarket/pnmarket/server/push/pushwire"
 )
 
@@ -19,19 +20,8 @@ import (
 func (s *Service) newJob(kind jobKind) *job {
 	var b [32]byte
 	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var id [36]byte
-	hex.Encode(id[0:8], b[0:4])
-	id[8] = '-'
-	hex.Encode(id[9:13], b[4:6])
-	id[13] = '-'
-	hex.Encode(id[14:18], b[6:8])
-	id[18] = '-'
-	hex.Encode(id[19:23], b[8:10])
-	id[23] = '-'
-	hex.Encode(id[24:36], b[10:16])
-	return &job{kind: kind, id: string(id[:]), nonce: hex.EncodeToString(b[16:]), created: s.now().UnixMilli(), fresh: true}
+	id := gateways.FormatUUID([16]byte(b[:16]), 4)
+	return &job{kind: kind, id: id, nonce: hex.EncodeToString(b[16:]), created: s.now().UnixMilli(), fresh: true}
 }
 
 // enqueue writes jobs to the queue in one synced batch, so they survive a

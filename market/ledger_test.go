@@ -491,14 +491,23 @@ func (e *ledgerEnv) pending() int {
 	return len(e.l.pending) + len(e.l.flushing)
 }
 
-func TestLedgerDedupAcrossWriteBehind(t *testing.T) {
-	e := newLedgerEnv(t, 1000)
-	e.cfg.FreeWakeups = 0
+// newManualLedger is a ledger env whose flusher writes only when a test says so, with
+// freeWakeups free wakeups a day and one signed voucher for signed on lane 0 of an escrow
+// holding balance.
+func newManualLedger(t *testing.T, balance, freeWakeups, signed int64) *ledgerEnv {
+	t.Helper()
+	e := newLedgerEnv(t, balance)
+	e.cfg.FreeWakeups = freeWakeups
 	e.l.Close()
 	e.openWith(manualFlush)
-	if _, err := e.submit(e.payer, 0, 100); err != nil {
+	if _, err := e.submit(e.payer, 0, signed); err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+func TestLedgerDedupAcrossWriteBehind(t *testing.T) {
+	e := newManualLedger(t, 1000, 0, 100)
 	ctx := t.Context()
 	store := func() {
 		t.Helper()
@@ -546,13 +555,7 @@ func TestLedgerDedupAcrossWriteBehind(t *testing.T) {
 }
 
 func TestLedgerCloseWritesPendingCharges(t *testing.T) {
-	e := newLedgerEnv(t, 100_000)
-	e.cfg.FreeWakeups = 2
-	e.l.Close()
-	e.openWith(manualFlush)
-	if _, err := e.submit(e.payer, 0, 50_000); err != nil {
-		t.Fatal(err)
-	}
+	e := newManualLedger(t, 100_000, 2, 50_000)
 	var ids []string
 	for i := range 300 {
 		ids = append(ids, fmt.Sprintf("w:%d", i))
@@ -599,13 +602,7 @@ func TestLedgerCloseWritesPendingCharges(t *testing.T) {
 // leave it (the files as written so far, the process still running) and checks that every
 // charge is persisted with its id or not at all.
 func TestLedgerCrashLosesChargesWithTheirIDs(t *testing.T) {
-	e := newLedgerEnv(t, 1000)
-	e.cfg.FreeWakeups = 0
-	e.l.Close()
-	e.openWith(manualFlush)
-	if _, err := e.submit(e.payer, 0, 100); err != nil {
-		t.Fatal(err)
-	}
+	e := newManualLedger(t, 1000, 0, 100)
 	e.wake("a")
 	e.wake("b")
 	image := func() string {
@@ -665,13 +662,7 @@ func TestLedgerCrashLosesChargesWithTheirIDs(t *testing.T) {
 // writes the account with its pending charges, so the ids must go in the same batch; and no
 // pending charge may be lost or overwritten by them.
 func TestLedgerAccountWritesCarryPendingCharges(t *testing.T) {
-	e := newLedgerEnv(t, 1000)
-	e.cfg.FreeWakeups = 0
-	e.l.Close()
-	e.openWith(manualFlush)
-	if _, err := e.submit(e.payer, 0, 100); err != nil {
-		t.Fatal(err)
-	}
+	e := newManualLedger(t, 1000, 0, 100)
 	check := func(step string, spent int64, ids ...string) {
 		t.Helper()
 		if got, stored := e.spentMilli(), e.storedSpentMilli(e.l); got != spent || stored != spent {

@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/sideshow/apns2"
 
-	"github.com/pnmarket/pnmarket/gateways/apns/apnstest"
 	"github.com/pnmarket/pnmarket/server/push/pushwire"
 )
 
@@ -46,18 +44,7 @@ func TestCreditChargedOncePerWakeup(t *testing.T) {
 		f := newFakes(t)
 		cr := &countingCredit{}
 		n := newNode(t, f.apps, opts{credit: cr})
-		owner := newOwner()
-		n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-		f.apns.FailNext(2, apnstest.Fault{Status: 503, Reason: apns2.ReasonServiceUnavailable})
-		if _, err := n.svc.Wake(t.Context(), n.wakeToken(t, owner, "i"), "127.0.0.1", 0); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.apns.WaitFor(waitCtx(t), 1); err != nil {
-			t.Fatal(err)
-		}
-		if got := f.apns.Stats().Requests; got != 3 {
-			t.Fatalf("requests = %d, want 2 failures + 1 delivery", got)
-		}
+		wakeAfterTwoFailures(t, f, n)
 		if c := cr.charges(); len(c) != 1 || !c[0].fresh {
 			t.Fatalf("charges = %+v, want one fresh charge", c)
 		}

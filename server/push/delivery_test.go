@@ -153,24 +153,32 @@ func TestTokenReplacement(t *testing.T) {
 	}
 }
 
+// wakeAfterTwoFailures registers one APNs installation, has the fake refuse
+// its next two sends with 503, wakes it, and checks that the third send
+// delivered it.
+func wakeAfterTwoFailures(t *testing.T, f *fakes, n *node) {
+	t.Helper()
+	owner := newOwner()
+	n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	f.apns.FailNext(2, apnstest.Fault{Status: 503, Reason: apns2.ReasonServiceUnavailable})
+	if _, err := n.svc.Wake(t.Context(), n.wakeToken(t, owner, "i"), "127.0.0.1", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.apns.WaitFor(waitCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.apns.Stats().Requests; got != 3 {
+		t.Fatalf("requests = %d, want 2 failures + 1 delivery", got)
+	}
+}
+
 // TestClasses drives every outcome class of the gateways through the real
 // apns2 client against the fake and checks what the relay does with it.
 func TestClasses(t *testing.T) {
 	t.Run("retryable then delivered", func(t *testing.T) {
 		f := newFakes(t)
 		n := newNode(t, f.apps, opts{})
-		owner := newOwner()
-		n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-		f.apns.FailNext(2, apnstest.Fault{Status: 503, Reason: apns2.ReasonServiceUnavailable})
-		if _, err := n.svc.Wake(t.Context(), n.wakeToken(t, owner, "i"), "127.0.0.1", 0); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.apns.WaitFor(waitCtx(t), 1); err != nil {
-			t.Fatal(err)
-		}
-		if got := f.apns.Stats().Requests; got != 3 {
-			t.Errorf("requests = %d, want 2 failures + 1 delivery", got)
-		}
+		wakeAfterTwoFailures(t, f, n)
 		if got := n.counter(t, "pnode_push_sends_total", "gateway", "apns", "class", "retryable"); got != 2 {
 			t.Errorf("retryable sends = %v", got)
 		}

@@ -205,6 +205,9 @@ func (r *Request) Check() error {
 	return nil
 }
 
+// errParamsNotArray is built once: DecodeParams runs for every request.
+var errParamsNotArray = fmt.Errorf("%w: params must be an array", ErrInvalidParams)
+
 // DecodeParams decodes positional params (a JSON array) into the given
 // pointers, in order. Missing trailing params keep their zero values; extra
 // params or values of the wrong type fail with ErrInvalidParams. Unknown
@@ -215,34 +218,33 @@ func DecodeParams(params json.RawMessage, dst ...any) error {
 	}
 	// One streaming pass: each element is scanned once and decoded once
 	// (splitting into raw elements first would scan everything three times).
-	notArray := fmt.Errorf("%w: params must be an array", ErrInvalidParams)
 	dec := json.NewDecoder(bytes.NewReader(params))
 	dec.DisallowUnknownFields()
 	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-		return notArray
+		return errParamsNotArray
 	}
 	n := 0
 	for ; dec.More(); n++ {
 		if n >= len(dst) {
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return notArray
+				return errParamsNotArray
 			}
 			continue
 		}
 		if err := dec.Decode(dst[n]); err != nil {
 			var se *json.SyntaxError
 			if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return notArray
+				return errParamsNotArray
 			}
 			return fmt.Errorf("%w: param %d: %s", ErrInvalidParams, n, cleanJSONError(err))
 		}
 	}
 	if t, err := dec.Token(); err != nil || t != json.Delim(']') {
-		return notArray
+		return errParamsNotArray
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return notArray
+		return errParamsNotArray
 	}
 	if n > len(dst) {
 		return fmt.Errorf("%w: want at most %d params, got %d", ErrInvalidParams, len(dst), n)

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"sync"
 
 	"github.com/pnmarket/pnmarket/server/wire"
@@ -81,16 +80,25 @@ func (h *hub) publish(e *wire.Envelope) int {
 	if len(set) == 0 {
 		return 0
 	}
-	ej, err := json.Marshal(e)
-	if err != nil {
-		return 0
-	}
+	// The first frame is built around the envelope's encoding; the others
+	// copy it from there (frames are never modified once queued).
+	var ej []byte
 	n := 0
 	for sub := range set {
 		if sub.pubsub != "" && sub.pubsub != e.PubsubTopic {
 			continue
 		}
-		frame := wire.AppendSubscriptionEvent(make([]byte, 0, len(ej)+110), sub.id, ej)
+		var frame []byte
+		if ej == nil {
+			frame = make([]byte, 0, wire.SubscriptionEventOverhead+len(sub.id)+e.JSONSize())
+			frame = wire.AppendSubscriptionPrefix(frame, sub.id)
+			start := len(frame)
+			frame = e.AppendJSON(frame)
+			ej = frame[start:len(frame):len(frame)]
+			frame = wire.AppendSubscriptionSuffix(frame)
+		} else {
+			frame = wire.AppendSubscriptionEvent(make([]byte, 0, wire.SubscriptionEventOverhead+len(sub.id)+len(ej)), sub.id, ej)
+		}
 		if sub.sess.send(frame) {
 			n++
 		}

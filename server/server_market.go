@@ -74,7 +74,7 @@ func (c *session) handleMarket(method string, params json.RawMessage) (any, erro
 			return nil, errCode(CodeServiceNotEnabled)
 		}
 		// Each voucher costs chain reads: share the history bucket.
-		if err := s.limits.allow(limitHistory, c.addr.Hex(), c.ip); err != nil {
+		if err := s.limits.allow(limitHistory, c.addrKey, c.ip); err != nil {
 			return nil, err
 		}
 		sv, err := p.SignedVoucher()

@@ -49,7 +49,7 @@ func (c *session) handlePush(method string, params json.RawMessage) (any, error)
 	switch method {
 	case pushwire.MethodRegisterPush, pushwire.MethodUnregisterPush, pushwire.MethodWakeupToken, pushwire.MethodRevokeWakeupToken:
 		// Each of these is a synced write: share the history bucket.
-		if err := s.limits.allow(limitHistory, c.addr.Hex(), c.ip); err != nil {
+		if err := s.limits.allow(limitHistory, c.addrKey, c.ip); err != nil {
 			return nil, err
 		}
 	}

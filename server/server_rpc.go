@@ -105,12 +105,13 @@ func (c *session) handleAuth(params json.RawMessage) (any, error) {
 		return nil, errCode(CodeAuthFailed)
 	}
 	c.addr = addr
+	c.addrKey = addr.Hex()
 	c.authed.Store(true)
 	c.srv.sessionAuthed(c)
 	c.keepAlive()
 	c.srv.metrics.auth.WithLabelValues("ok").Inc()
 	c.log.Debug("session authenticated", "peer", addr.Hex()[:10])
-	return wire.AuthResult{Address: addr.Hex(), Session: c.id}, nil
+	return wire.AuthResult{Address: c.addrKey, Session: c.id}, nil
 }
 
 // recoverPersonal recovers the signer of an EIP-191 personal message. It

@@ -34,7 +34,7 @@ func (c *session) publish(params json.RawMessage) (res wire.PublishResult, size 
 	if err := s.checkSkew(e.Timestamp); err != nil {
 		return res, 0, err
 	}
-	if err := s.limits.allow(limitPublish, c.addr.Hex(), c.ip); err != nil {
+	if err := s.limits.allow(limitPublish, c.addrKey, c.ip); err != nil {
 		return res, 0, err
 	}
 	h := e.ComputeHash()
@@ -74,7 +74,7 @@ func (c *session) handleHistory(params json.RawMessage) (any, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.limits.allow(limitHistory, c.addr.Hex(), c.ip); err != nil {
+	if err := s.limits.allow(limitHistory, c.addrKey, c.ip); err != nil {
 		return nil, err
 	}
 	limit := p.Limit

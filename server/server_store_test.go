@@ -218,3 +218,49 @@ func dialAuthedSmallBuffer(t *testing.T, n *testNode) *rawClient {
 	}
 	return c
 }
+
+// TestPipelinedPublishes sends many publishes without waiting for their
+// acks, with ids and payloads of different lengths. Each request is decoded
+// in place in a pooled read buffer and handled concurrently, so the buffer
+// must stay untouched until its ack is encoded: every ack has to carry its
+// own request's id and hash.
+func TestPipelinedPublishes(t *testing.T) {
+	n := newTestNode(t, nil)
+	pub := dialAuthed(t, n)
+	sub := dialAuthed(t, n)
+	topic := "/chat/1/pipelined/proto"
+	subID, _ := sub.call(wire.MethodSubscribe, wire.SubscribeParams{ContentTopics: []string{topic}})["result"].(string)
+	const count = 300
+	want := make(map[string]string, count)
+	for i := range count {
+		e := envelope(topic, strings.Repeat(fmt.Sprint(i%10), 1+i*7%200))
+		id := fmt.Sprintf(`"p-%s-%d"`, strings.Repeat("x", i%13), i)
+		want[id] = e.ComputeHash().String()
+		p, _ := json.Marshal([]any{e})
+		pub.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"method":"pn_publish","params":%s}`, id, p))
+	}
+	for range count {
+		m := pub.next()
+		idb, _ := json.Marshal(m["id"])
+		h, ok := want[string(idb)]
+		if !ok {
+			t.Fatalf("ack for an unknown or repeated id: %v", m)
+		}
+		delete(want, string(idb))
+		if r := resultMap(t, m); r["hash"] != h {
+			t.Fatalf("ack %s carries hash %v, want %s", idb, r["hash"], h)
+		}
+	}
+	// The subscriber saw each envelope once, framed with its subscription id.
+	seen := make(map[string]bool, count)
+	for range count {
+		note := sub.next()
+		params, _ := note["params"].(map[string]any)
+		res, _ := params["result"].(map[string]any)
+		h, _ := res["hash"].(string)
+		if params["subscription"] != subID || seen[h] {
+			t.Fatalf("event %v", note)
+		}
+		seen[h] = true
+	}
+}

@@ -48,6 +48,8 @@ type session struct {
 	nonce  []byte      // auth challenge nonce; static after construction
 	authed atomic.Bool // set once by run after a good pn_auth
 	addr   common.Address
+	// addrKey is addr.Hex(), the rate-limit key, computed once at pn_auth.
+	addrKey string
 
 	inflight chan struct{}  // semaphore for concurrently executing requests
 	handlers sync.WaitGroup // request goroutines; Add only under qmu while !draining
@@ -156,15 +158,10 @@ func (c *session) readOne() error {
 		return err
 	}
 	bp := readBufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 64<<10 { // do not keep large buffers around
-			*bp = (*bp)[:0]
-			readBufs.Put(bp)
-		}
-	}()
 	buf, err := readCapped(r, (*bp)[:0], cfg.MaxFrameBytes)
 	*bp = buf
 	if err != nil {
+		putReadBuf(bp)
 		if errors.Is(err, wire.ErrFrameTooLarge) {
 			c.srv.metrics.dropped.WithLabelValues(dropFrameTooLarge).Inc()
 			c.send(wire.EncodeError(nil, toWire(err)))
@@ -173,8 +170,16 @@ func (c *session) readOne() error {
 		return err
 	}
 	c.keepAlive()
-	c.handleFrame(buf)
+	c.handleFrame(buf, bp)
 	return nil
+}
+
+// putReadBuf returns a frame buffer to readBufs; large ones are dropped.
+func putReadBuf(bp *[]byte) {
+	if cap(*bp) <= 64<<10 {
+		*bp = (*bp)[:0]
+		readBufs.Put(bp)
+	}
 }
 
 // readCapped reads one message into buf; a message over max is discarded
@@ -220,10 +225,14 @@ func (c *session) readFailed(err error) {
 
 // handleFrame decodes one frame and runs its requests. Requests that touch
 // the store run concurrently (bounded by MaxInflight); the rest run inline so
-// that pn_auth takes effect before the next frame is read.
-func (c *session) handleFrame(b []byte) {
+// that pn_auth takes effect before the next frame is read. The decoded
+// requests alias b, so handleFrame owns bp (the buffer b lives in) and
+// returns it to readBufs once no request uses it.
+func (c *session) handleFrame(b []byte, bp *[]byte) {
+	release := func() { putReadBuf(bp) }
 	f, err := wire.DecodeFrame(b, c.srv.cfg.MaxFrameBytes, c.srv.cfg.MaxBatch)
 	if err != nil {
+		release()
 		c.srv.metrics.requests.WithLabelValues(methodLabel(""), codeLabel(err)).Inc()
 		c.send(wire.EncodeError(nil, toWire(err)))
 		return
@@ -233,12 +242,13 @@ func (c *session) handleFrame(b []byte) {
 		if r.Method != wire.MethodPublish && r.Method != wire.MethodHistory {
 			o := c.call(r)
 			c.respond(r, o)
+			release()
 			if r.Method == wire.MethodAuth && o.err == nil {
 				c.afterAuth()
 			}
 			return
 		}
-		c.spawn(func() { c.respond(r, c.call(r)) })
+		c.spawn(func() { c.respond(r, c.call(r)) }, release)
 		return
 	}
 	c.spawn(func() {
@@ -260,21 +270,24 @@ func (c *session) handleFrame(b []byte) {
 		if n > 0 {
 			c.send(append(out, ']'))
 		}
-	})
+	}, release)
 }
 
-// spawn runs fn as a request goroutine, waiting for a free inflight slot.
-// During draining it answers nothing more: the peer is being told to go.
-func (c *session) spawn(fn func()) {
+// spawn runs fn as a request goroutine, waiting for a free inflight slot,
+// and then calls done; done is called as well when fn does not run. During
+// draining it answers nothing more: the peer is being told to go.
+func (c *session) spawn(fn, done func()) {
 	select {
 	case c.inflight <- struct{}{}:
 	case <-c.ctx.Done():
+		done()
 		return
 	}
 	c.qmu.Lock()
 	if c.draining {
 		c.qmu.Unlock()
 		<-c.inflight
+		done()
 		return
 	}
 	c.handlers.Add(1)
@@ -282,6 +295,7 @@ func (c *session) spawn(fn func()) {
 	c.srv.work.Go(func() {
 		defer c.handlers.Done()
 		defer func() { <-c.inflight }()
+		defer done()
 		fn()
 	})
 }

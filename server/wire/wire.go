@@ -137,6 +137,8 @@ type Frame struct {
 // maxBytes and maxBatch, and checks the JSON-RPC envelope of each request.
 // A batch whose individual members are invalid still decodes: those members
 // come back with Method == "" and Version != "2.0"; use Request.Check.
+// The requests' ID and Params may alias b: keep b unchanged while they are
+// in use.
 func DecodeFrame(b []byte, maxBytes, maxBatch int) (Frame, error) {
 	if len(b) > maxBytes {
 		return Frame{}, ErrFrameTooLarge
@@ -168,6 +170,9 @@ func DecodeFrame(b []byte, maxBytes, maxBatch int) (Frame, error) {
 			return Frame{}, ErrInvalidRequest
 		}
 		return Frame{}, ErrParse
+	}
+	if r, ok := decodeRequestFast(b); ok {
+		return Frame{Requests: []Request{r}}, nil
 	}
 	var r Request
 	if err := json.Unmarshal(b, &r); err != nil {
@@ -216,8 +221,19 @@ func DecodeParams(params json.RawMessage, dst ...any) error {
 	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
 		return nil
 	}
-	// One streaming pass: each element is scanned once and decoded once
-	// (splitting into raw elements first would scan everything three times).
+	if err, ok := decodeParamsFast(params, dst); ok {
+		return err
+	}
+	return decodeParamsSlow(params, dst)
+}
+
+// decodeParamsSlow is DecodeParams with encoding/json alone, in one
+// streaming pass (splitting into raw elements first would scan everything
+// three times). It is the reference the fast path must agree with.
+func decodeParamsSlow(params json.RawMessage, dst []any) error {
+	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(params))
 	dec.DisallowUnknownFields()
 	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
@@ -237,7 +253,7 @@ func DecodeParams(params json.RawMessage, dst ...any) error {
 			if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
 				return errParamsNotArray
 			}
-			return fmt.Errorf("%w: param %d: %s", ErrInvalidParams, n, cleanJSONError(err))
+			return paramError(n, err)
 		}
 	}
 	if t, err := dec.Token(); err != nil || t != json.Delim(']') {
@@ -247,9 +263,17 @@ func DecodeParams(params json.RawMessage, dst ...any) error {
 		return errParamsNotArray
 	}
 	if n > len(dst) {
-		return fmt.Errorf("%w: want at most %d params, got %d", ErrInvalidParams, len(dst), n)
+		return tooManyParams(len(dst), n)
 	}
 	return nil
+}
+
+func paramError(n int, err error) error {
+	return fmt.Errorf("%w: param %d: %s", ErrInvalidParams, n, cleanJSONError(err))
+}
+
+func tooManyParams(want, got int) error {
+	return fmt.Errorf("%w: want at most %d params, got %d", ErrInvalidParams, want, got)
 }
 
 // cleanJSONError shortens encoding/json errors to something safe to echo.
@@ -270,6 +294,14 @@ func cleanJSONError(err error) string {
 
 // EncodeResult builds a success response frame.
 func EncodeResult(id json.RawMessage, result any) ([]byte, error) {
+	if a, ok := result.(jsonAppender); ok && validScalarID(id) {
+		b := make([]byte, 0, 128+len(id))
+		b = append(b, `{"jsonrpc":"2.0","id":`...)
+		b = append(b, nullID(id)...)
+		b = append(b, `,"result":`...)
+		b = a.appendJSON(b)
+		return append(b, '}'), nil
+	}
 	res, err := json.Marshal(result)
 	if err != nil {
 		return nil, err
@@ -292,6 +324,25 @@ func EncodeNotification(method string, params any) ([]byte, error) {
 	return json.Marshal(Notification{Version: Version, Method: method, Params: params})
 }
 
+// validScalarID reports whether id can be copied into a response as is:
+// absent, or a number, null, or a string that encoding/json would not
+// re-escape.
+func validScalarID(id json.RawMessage) bool {
+	if len(id) == 0 {
+		return true
+	}
+	switch id[0] {
+	case '"':
+		end, escaped, nonASCII, ok := scanString(id, 0)
+		return ok && end == len(id) && !escaped && !nonASCII && bytes.IndexAny(id, "<>&") < 0
+	case 'n':
+		return string(id) == "null"
+	default:
+		end, ok := scanNumber(id, 0)
+		return ok && end == len(id)
+	}
+}
+
 func nullID(id json.RawMessage) json.RawMessage {
 	if len(id) == 0 {
 		return json.RawMessage("null")
@@ -304,9 +355,27 @@ func nullID(id json.RawMessage) json.RawMessage {
 // into every subscriber's frame, which differs only in the subscription id.
 // subID must be a JSON-safe string (the node issues hex ids).
 func AppendSubscriptionEvent(dst []byte, subID string, envelopeJSON []byte) []byte {
-	dst = append(dst, `{"jsonrpc":"2.0","method":"pn_subscription","params":{"subscription":"`...)
-	dst = append(dst, subID...)
-	dst = append(dst, `","result":`...)
+	dst = AppendSubscriptionPrefix(dst, subID)
 	dst = append(dst, envelopeJSON...)
-	return append(dst, "}}"...)
+	return AppendSubscriptionSuffix(dst)
 }
+
+const (
+	subscriptionPrefix = `{"jsonrpc":"2.0","method":"pn_subscription","params":{"subscription":"`
+	subscriptionMiddle = `","result":`
+	subscriptionSuffix = "}}"
+	// SubscriptionEventOverhead is the length of a pn_subscription frame
+	// without its subscription id and envelope.
+	SubscriptionEventOverhead = len(subscriptionPrefix) + len(subscriptionMiddle) + len(subscriptionSuffix)
+)
+
+// AppendSubscriptionPrefix appends what precedes the envelope in a
+// pn_subscription frame; the envelope and AppendSubscriptionSuffix complete it.
+func AppendSubscriptionPrefix(dst []byte, subID string) []byte {
+	dst = append(dst, subscriptionPrefix...)
+	dst = append(dst, subID...)
+	return append(dst, subscriptionMiddle...)
+}
+
+// AppendSubscriptionSuffix closes a frame begun by AppendSubscriptionPrefix.
+func AppendSubscriptionSuffix(dst []byte) []byte { return append(dst, subscriptionSuffix...) }

@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 )
 
@@ -66,6 +67,7 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, usage)
 		return usageError{errors.New("missing command")}
 	}
+	defer func() { stopCPUProfile() }() // set by parseFlags
 	switch args[0] {
 	case "store":
 		return runStore(ctx, args[1:], stdout, stderr)
@@ -82,7 +84,10 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // parseFlags parses a subcommand's flags and refuses positional arguments.
+// Every subcommand also takes -cpuprofile, pnbench's own CPU profile: the
+// load generator shares the machine with the node, so its cost matters.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	cpuprofile := fs.String("cpuprofile", "", "write pnbench's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -92,5 +97,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected arguments: %v", fs.Args())}
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		stopCPUProfile = func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+	}
 	return nil
 }
+
+// stopCPUProfile ends the profile parseFlags started, if any.
+var stopCPUProfile = func() {}

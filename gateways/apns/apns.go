@@ -235,7 +235,6 @@ func (s *Sender) build(n gateways.Notification) (*apns2.Notification, error) {
 	case !headerSafe(topic) || !headerSafe(n.CollapseID):
 		return nil, local("topic or collapse id is not a valid header value")
 	}
-	p := payload.NewPayload()
 	notif := &apns2.Notification{
 		ApnsID:      apnsID(n.ID),
 		CollapseID:  n.CollapseID,
@@ -243,39 +242,71 @@ func (s *Sender) build(n gateways.Notification) (*apns2.Notification, error) {
 		Topic:       topic,
 		Expiration:  n.Expiration,
 	}
+	var body []byte
 	switch n.PushType {
 	case gateways.Background:
-		p.ContentAvailable()
 		notif.PushType = apns2.PushTypeBackground
 		notif.Priority = apns2.PriorityLow
+		var ok bool
+		if body, ok = backgroundPayload(n.Nonce); !ok {
+			p := payload.NewPayload().ContentAvailable()
+			if n.Nonce != "" {
+				p.Custom("n", n.Nonce)
+			}
+			var err error
+			if body, err = p.MarshalJSON(); err != nil {
+				return nil, local("payload: " + err.Error())
+			}
+		}
 	case gateways.Alert:
 		if n.AlertTitle == "" && n.AlertBody == "" {
 			return nil, local("alert without title or body")
 		}
-		p.MutableContent()
+		p := payload.NewPayload().MutableContent()
 		if n.AlertTitle != "" {
 			p.AlertTitle(n.AlertTitle)
 		}
 		if n.AlertBody != "" {
 			p.AlertBody(n.AlertBody)
 		}
+		if n.Nonce != "" {
+			p.Custom("n", n.Nonce)
+		}
 		notif.PushType = apns2.PushTypeAlert
 		notif.Priority = apns2.PriorityHigh
+		var err error
+		if body, err = p.MarshalJSON(); err != nil {
+			return nil, local("payload: " + err.Error())
+		}
 	default:
 		return nil, local("unknown push type")
-	}
-	if n.Nonce != "" {
-		p.Custom("n", n.Nonce)
-	}
-	body, err := p.MarshalJSON()
-	if err != nil {
-		return nil, local("payload: " + err.Error())
 	}
 	if len(body) > MaxPayloadBytes {
 		return nil, &gateways.RejectedError{Class: gateways.ErrBadRequest, Reason: apns2.ReasonPayloadTooLarge}
 	}
 	notif.Payload = body
 	return notif, nil
+}
+
+// backgroundPayload builds the body of a content-free background wakeup,
+// {"aps":{"content-available":1},"n":nonce}, byte for byte as apns2's
+// payload builder does (TestBackgroundPayload) but without its map and
+// reflection: it is built for every wakeup. ok is false for a nonce that
+// needs JSON escaping; the builder handles those.
+func backgroundPayload(nonce string) (body []byte, ok bool) {
+	for i := 0; i < len(nonce); i++ {
+		if c := nonce[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return nil, false
+		}
+	}
+	body = make([]byte, 0, 40+len(nonce))
+	body = append(body, `{"aps":{"content-available":1}`...)
+	if nonce != "" {
+		body = append(body, `,"n":"`...)
+		body = append(body, nonce...)
+		body = append(body, '"')
+	}
+	return append(body, '}'), true
 }
 
 // local is a refusal decided before sending.

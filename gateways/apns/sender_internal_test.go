@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sideshow/apns2"
+	"github.com/sideshow/apns2/payload"
 
 	"github.com/pnmarket/pnmarket/gateways"
 	"github.com/pnmarket/pnmarket/gateways/apns/apnstest"
@@ -74,5 +75,32 @@ func TestExpiredProviderTokenRefreshes(t *testing.T) {
 	s.refreshToken("bearer " + first) // a late rejection of the old token
 	if s.token.IssuedAt == 0 {
 		t.Fatal("rejection of a replaced token forced another refresh")
+	}
+}
+
+// TestBackgroundPayload checks that the hand-built background payload is
+// byte for byte what apns2's payload builder makes, and that nonces needing
+// JSON escaping still go through the builder.
+func TestBackgroundPayload(t *testing.T) {
+	s := &Sender{topic: "im.example"}
+	for _, nonce := range []string{"", "0123456789abcdef0123456789abcdef", "a b~", `q"uote`, `back\slash`, "<&>", "é", "\x01"} {
+		want := payload.NewPayload().ContentAvailable()
+		if nonce != "" {
+			want.Custom("n", nonce)
+		}
+		wantBody, err := want.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		notif, err := s.build(gateways.Notification{Token: "ab12", PushType: gateways.Background, Nonce: nonce, ID: "id"})
+		if err != nil {
+			t.Fatalf("nonce %q: %v", nonce, err)
+		}
+		if string(notif.Payload.([]byte)) != string(wantBody) {
+			t.Errorf("nonce %q: payload %s, apns2 builds %s", nonce, notif.Payload, wantBody)
+		}
+		if _, fast := backgroundPayload(nonce); fast != (nonce == "" || nonce[0] == '0' || nonce == "a b~") {
+			t.Errorf("nonce %q: fast path taken = %v", nonce, fast)
+		}
 	}
 }

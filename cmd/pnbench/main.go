@@ -86,8 +86,12 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // parseFlags parses a subcommand's flags and refuses positional arguments.
 // Every subcommand also takes -cpuprofile, pnbench's own CPU profile: the
 // load generator shares the machine with the node, so its cost matters.
+// (store defines its own, which profiles the store code it runs in-process.)
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	cpuprofile := fs.String("cpuprofile", "", "write pnbench's own CPU profile to this file")
+	cpuprofile := new(string)
+	if fs.Lookup("cpuprofile") == nil {
+		fs.StringVar(cpuprofile, "cpuprofile", "", "write pnbench's own CPU profile to this file")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

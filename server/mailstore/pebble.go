@@ -52,6 +52,8 @@ type PebbleStore struct {
 	applied atomic.Uint64 // batches applied by the committer; written only by it (see commit)
 	synced  atomic.Uint64 // generation of the last batch known synced; written only by syncLoop
 
+	recent *recentFilter // static after construction; lets Put skip most dedup lookups
+
 	stopPruner context.CancelFunc // static after construction
 	wg         sync.WaitGroup     // committer and pruner
 }
@@ -121,6 +123,7 @@ func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
 		return nil, errors.Join(err, db.Close())
 	}
 	st := s.Stats()
+	s.recent = newRecentFilter(st.Newest, st.Envelopes > 0)
 	log.Info("store opened", "dir", dir, "envelopes", st.Envelopes, "bytes", st.Bytes, "buckets", st.Buckets,
 		"bucket_size", time.Duration(s.lay.bucketNanos), "horizon", s.horizonTime())
 

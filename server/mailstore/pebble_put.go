@@ -55,8 +55,12 @@ func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 	req := &putRequest{envs: envs, bytes: size, existed: make([]bool, len(envs)), done: make(chan putResult, 1)}
 	req.checked = s.applied.Load() // before the lookups: every batch up to here is visible to them
 	var key []byte
+	now := time.Now().UnixNano()
 	for i := range envs {
 		e := &envs[i]
+		if s.recent.absent(e.Timestamp, &e.Hash, now) {
+			continue // req.existed[i] stays false
+		}
 		key = appendDataKey(key[:0], s.lay.bucketOf(e.Timestamp), e.ContentTopic, e.Timestamp, &e.Hash)
 		var err error
 		if req.existed[i], err = s.exists(key); err != nil {
@@ -159,6 +163,7 @@ type committer struct {
 	recent  [recentBatches]map[Hash]struct{} // hashes of applied batch g at recent[g%recentBatches]
 	gen     uint64                           // applied batches so far; published in PebbleStore.applied
 	deltas  map[uint64]bucketCounter         // per-bucket additions in the batch being built
+	written []stamped                        // envelopes in the batch being built, for PebbleStore.recent
 	key     []byte
 	ival    []byte
 	touched []uint64
@@ -202,6 +207,7 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 
 	clear(c.seen)
 	clear(c.deltas)
+	c.written = c.written[:0]
 	added := 0
 	b := s.db.NewBatch()
 	fail := func(err error) *inflight {
@@ -246,6 +252,7 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 			d := c.deltas[bucket]
 			d.add(e.Timestamp, e.Size())
 			c.deltas[bucket] = d
+			c.written = append(c.written, stamped{e.Timestamp, e.Hash})
 			stored++
 		}
 		f.stored[i] = stored
@@ -275,6 +282,7 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 		return fail(fmt.Errorf("mailstore: put: apply: %w", err))
 	}
 	s.applyDeltas(c)
+	s.recent.add(c.written) // before applied moves: see recentFilter
 	c.gen++
 	slot := c.gen % recentBatches
 	c.recent[slot], c.seen = c.seen, c.recent[slot]

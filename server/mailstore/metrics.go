@@ -16,10 +16,15 @@ type storeMetrics struct {
 	skipped        prometheus.Counter
 	prunedBuckets  prometheus.Counter
 	prunedEnvelope prometheus.Counter
+	lookupsSpared  prometheus.CounterFunc
 }
 
-func newStoreMetrics(stats func() Stats) *storeMetrics {
+func newStoreMetrics(stats func() Stats, spared func() int64) *storeMetrics {
 	return &storeMetrics{
+		lookupsSpared: prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "pnode_store_dedup_lookups_spared_total",
+			Help: "Put dedup lookups answered by the recent-envelope filter instead of the database.",
+		}, func() float64 { return float64(spared()) }),
 		envelopes: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "pnode_store_envelopes",
 			Help: "Envelopes currently stored.",
@@ -74,6 +79,7 @@ func (s *PebbleStore) Collectors() []prometheus.Collector {
 	m := s.metrics
 	return []prometheus.Collector{
 		m.envelopes, m.bytes, m.buckets, m.batchSize, m.commitSeconds, m.skipped, m.prunedBuckets, m.prunedEnvelope,
+		m.lookupsSpared,
 		newLSMCollector(s),
 	}
 }

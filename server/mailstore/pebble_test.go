@@ -130,6 +130,12 @@ func TestCollectors(t *testing.T) {
 		if strings.HasPrefix(mf.GetName(), "pnode_store_lsm_") {
 			lsm[mf.GetName()] = true
 		}
+		if mf.GetName() == "pnode_store_dedup_lookups_spared_total" {
+			// A new store: the filter answers every lookup.
+			if v := mf.GetMetric()[0].GetCounter().GetValue(); v != 3 {
+				t.Errorf("pnode_store_dedup_lookups_spared_total = %v, want 3", v)
+			}
+		}
 		if mf.GetName() == "pnode_store_envelopes" {
 			found = true
 			if v := mf.GetMetric()[0].GetGauge().GetValue(); v != 3 {

@@ -63,6 +63,9 @@ type session struct {
 	writing  bool           // a writeLoop goroutine is running; guarded by qmu
 	writers  sync.WaitGroup // writeLoop goroutines; Add only under qmu while !closed
 	slow     bool           // queue overflowed: drop everything but the close; guarded by qmu
+	// wdeadline is the write deadline last set by writeFrames; owned by the
+	// one running writeLoop.
+	wdeadline time.Time
 
 	subMu sync.Mutex
 	subs  map[string]*subscription // guarded by subMu
@@ -477,9 +480,18 @@ func (c *session) take() (frames [][]byte, closing bool) {
 	return frames, c.closeMsg != nil
 }
 
+// writeFrames writes frames in order. Each write gets between half of
+// WriteTimeout and all of it: the deadline is moved only when less than half
+// is left, because setting it on every frame cost a few percent of the node's
+// CPU under fan-out. (Control frames written meanwhile set now+WriteTimeout,
+// never an earlier deadline, so wdeadline errs on the early side.)
 func (c *session) writeFrames(frames [][]byte) bool {
+	timeout := c.srv.cfg.WriteTimeout
 	for _, f := range frames {
-		c.conn.SetWriteDeadline(time.Now().Add(c.srv.cfg.WriteTimeout))
+		if now := time.Now(); c.wdeadline.Sub(now) < timeout/2 {
+			c.wdeadline = now.Add(timeout)
+			c.conn.SetWriteDeadline(c.wdeadline)
+		}
 		if err := c.conn.WriteMessage(websocket.TextMessage, f); err != nil {
 			c.log.Debug("write failed", "err", err)
 			c.conn.Close()

@@ -45,6 +45,30 @@ func TestWorkers(t *testing.T) {
 	waitWorkers(t, w, 0)
 }
 
+// TestWorkersIdleExit: workers left idle are ended, and new tasks still run.
+func TestWorkersIdleExit(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := newWorkers(ctx)
+	w.idle = 20 * time.Millisecond
+	for round := range 2 {
+		done := make(chan struct{}, 3)
+		block := make(chan struct{})
+		for range 3 {
+			w.Go(func() { <-block; done <- struct{}{} })
+		}
+		close(block)
+		for range 3 {
+			<-done
+		}
+		waitWorkers(t, w, 0) // the idle workers were reaped
+		time.Sleep(3 * w.idle)
+		if w.reaping.Load() {
+			t.Fatalf("round %d: reaps still scheduled with no workers left", round)
+		}
+	}
+}
+
 // goroutineID is the calling goroutine's number, from its stack header.
 func goroutineID() string {
 	var b [64]byte
@@ -61,5 +85,18 @@ func waitWorkers(t *testing.T, w *workers, want int64) {
 			t.Fatalf("%d workers, want %d", w.n.Load(), want)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// BenchmarkWorkersGo: one task handed to an idle worker and waited for.
+func BenchmarkWorkersGo(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := newWorkers(ctx)
+	done := make(chan struct{})
+	task := func() { done <- struct{}{} }
+	for b.Loop() {
+		w.Go(task)
+		<-done
 	}
 }

@@ -135,7 +135,15 @@ type PubsubResult struct {
 	StoreCommitP99   float64 `json:"store_commit_p99_ms_bucket"`
 	StoreBatchMean   float64 `json:"store_batch_mean_envelopes"`
 	DiskFsync        Latency `json:"disk_fsync_4k"`
-	Target           *Target `json:"target,omitempty"`
+	// Group commits slower than 51.2 ms, and pebble write stalls, during the run.
+	StoreSlowCommits  int     `json:"store_slow_commits"`
+	StoreStalls       int     `json:"store_write_stalls"`
+	StoreStallSeconds float64 `json:"store_write_stall_seconds"`
+	WALSlowFsyncs     int     `json:"wal_fsyncs_over_50ms"`
+	// Hiccups: how late pnbench's 1 ms sleeps woke up during the run.
+	Hiccups         Latency `json:"hiccups"`
+	HiccupsOver10ms int     `json:"hiccups_over_10ms"`
+	Target          *Target `json:"target,omitempty"`
 }
 
 func runWS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -337,8 +345,10 @@ func pubsubPhase(ctx context.Context, o pubsubOptions, node *nodeProc, d *rawDia
 	var rssMax atomic.Int64
 	stop := make(chan struct{})
 	var sampler sync.WaitGroup
+	var hiccups *hiccupMeter
 	onStart := func() {
 		self0 = selfCPU()
+		hiccups = startHiccups()
 		if node == nil {
 			return
 		}
@@ -360,6 +370,7 @@ func pubsubPhase(ctx context.Context, o pubsubOptions, node *nodeProc, d *rawDia
 	var cpu, self time.Duration
 	onEnd := func() {
 		self = selfCPU() - self0
+		r.Hiccups, r.HiccupsOver10ms = hiccups.finish()
 		if node != nil {
 			cpu = node.cpuTime() - cpu0
 			m1, _ = metrics(ctx, node.base)
@@ -404,6 +415,13 @@ func pubsubPhase(ctx context.Context, o pubsubOptions, node *nodeProc, d *rawDia
 			if n := m1[b+"_count"] - m0[b+"_count"]; n > 0 {
 				r.StoreBatchMean = (m1[b+"_sum"] - m0[b+"_sum"]) / n
 			}
+			// One slow commit holds up every Put queued behind it, which a
+			// per-batch percentile hides: count them, and pebble's stalls.
+			r.StoreSlowCommits = int(histOver(m0, m1, c, 0.05))
+			r.WALSlowFsyncs = int(histOver(m0, m1, "pnode_store_wal_fsync_seconds", 0.05))
+			const st = "pnode_store_lsm_write_stall"
+			r.StoreStalls = int(m1[st+"s_total"] - m0[st+"s_total"])
+			r.StoreStallSeconds = m1[st+"_seconds_total"] - m0[st+"_seconds_total"]
 		}
 	}
 	r.Target = target(fmt.Sprintf("p99 <= %.0f ms", targetDeliveryP99), r.Delivery.P99 <= targetDeliveryP99 && r.Delivery.N > 0)
@@ -450,6 +468,7 @@ func printWS(w io.Writer, r WSResult) {
 			{"delivered", fmt.Sprintf("%d of %d expected (%.0f deliveries/s), lost %d, %d subscribers disconnected", b.Received, b.Expected, b.DeliveriesPerSec, b.Lost, b.Disconnected), nil},
 			{"publish -> subscriber", b.Delivery.String(), b.Target},
 			{"publish -> ack", b.Ack.String(), nil},
+			{"pnbench hiccups", fmt.Sprintf("1 ms sleeps woke late by p99 %.1f, max %.1f ms; %d of %d over 10 ms (pnbench or the machine not running)", b.Hiccups.P99, b.Hiccups.Max, b.HiccupsOver10ms, b.Hiccups.N), nil},
 		}
 		if b.FirstErr != "" {
 			rows = append(rows, row{"first error", b.FirstErr, nil})
@@ -458,7 +477,7 @@ func printWS(w io.Writer, r WSResult) {
 			rows = append(rows, row{"CPU", fmt.Sprintf("node %.0f%% (%.0f us per acked publish with its deliveries), pnbench %.0f%% (of one core; %d cores shared)", b.NodeCPUPercent, b.NodeCPUPerPub, b.BenchCPUPercent, r.Machine.CPUs), nil},
 				row{"node RSS max", kib(b.NodeRSSMax), nil},
 				row{"node store Put", fmt.Sprintf("mean %.2f ms, p50 <= %g ms, p99 <= %g ms (histogram buckets)", b.NodeStoreMean, b.NodeStoreP50, b.NodeStoreP99), nil},
-				row{"store group commit", fmt.Sprintf("mean %.2f ms, p99 <= %g ms, %.1f envelopes per batch", b.StoreCommitMean, b.StoreCommitP99, b.StoreBatchMean), nil},
+				row{"store group commit", fmt.Sprintf("mean %.2f ms, p99 <= %g ms, %.1f envelopes per batch; %d over 51.2 ms; %d WAL fsyncs over 50 ms; %d write stalls (%.2f s)", b.StoreCommitMean, b.StoreCommitP99, b.StoreBatchMean, b.StoreSlowCommits, b.WALSlowFsyncs, b.StoreStalls, b.StoreStallSeconds), nil},
 				row{"disk fsync (4 KiB)", b.DiskFsync.String(), nil})
 		}
 		secs = append(secs, section{title: "phase B: publish -> subscriber", rows: rows})

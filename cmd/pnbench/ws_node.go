@@ -266,6 +266,25 @@ func waitSessions(ctx context.Context, base string, want int, limit time.Duratio
 // histQuantile estimates quantile q of a Prometheus histogram over the
 // interval between two scrapes, as the upper bound of the bucket that holds
 // it; +Inf when it lies past the last finite bucket, 0 without samples.
+// histOver returns how many observations of histogram name, between two
+// scrapes, exceeded the largest bucket bound at or below le.
+func histOver(before, after map[string]float64, name string, le float64) float64 {
+	prefix := name + `_bucket{le="`
+	bound, within := math.Inf(-1), 0.0
+	for k, v := range after {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok {
+			continue
+		}
+		b, err := strconv.ParseFloat(strings.TrimSuffix(rest, `"}`), 64)
+		if err != nil || b > le || b < bound {
+			continue
+		}
+		bound, within = b, v-before[k]
+	}
+	return after[name+"_count"] - before[name+"_count"] - within
+}
+
 func histQuantile(before, after map[string]float64, name string, q float64) float64 {
 	type bucket struct{ le, n float64 }
 	var bs []bucket

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // storeMetrics are the store's Prometheus collectors; Collectors exposes them for registration.
@@ -97,6 +98,35 @@ type LSM struct {
 	BlockCacheBytes    int64
 	WriteStalls        int64         // times pebble delayed writes for flushes or compactions
 	WriteStallTime     time.Duration // their total length
+	// WALFsync is the WAL fsync latency histogram: cumulative counts at the
+	// bounds of walFsyncBounds, then the total count and sum.
+	WALFsync      [len(walFsyncBounds)]uint64
+	WALFsyncCount uint64
+	WALFsyncSum   time.Duration
+}
+
+// walFsyncBounds are the bucket bounds (seconds) of pnode_store_wal_fsync_seconds.
+var walFsyncBounds = [...]float64{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}
+
+// walFsync reads pebble's WAL fsync histogram (nanosecond bounds) into
+// walFsyncBounds: each count is pebble's at its largest bound not above ours.
+func walFsync(h prometheus.Histogram, l *LSM) {
+	if h == nil {
+		return
+	}
+	var m dto.Metric
+	if h.Write(&m) != nil || m.Histogram == nil {
+		return
+	}
+	l.WALFsyncCount = m.Histogram.GetSampleCount()
+	l.WALFsyncSum = time.Duration(m.Histogram.GetSampleSum())
+	for i, bound := range walFsyncBounds {
+		for _, b := range m.Histogram.GetBucket() {
+			if b.GetUpperBound() <= bound*1e9 {
+				l.WALFsync[i] = b.GetCumulativeCount()
+			}
+		}
+	}
 }
 
 // LSM reports the database's compaction and cache state (zero once closed).
@@ -108,7 +138,7 @@ func (s *PebbleStore) LSM() LSM {
 	}
 	m := s.db.Metrics()
 	n, d := s.stalls.stats()
-	return LSM{
+	l := LSM{
 		WriteStalls:        n,
 		WriteStallTime:     d,
 		CompactionDebt:     m.Compact.EstimatedDebt,
@@ -119,6 +149,8 @@ func (s *PebbleStore) LSM() LSM {
 		BlockCacheMisses:   m.BlockCache.Misses,
 		BlockCacheBytes:    m.BlockCache.Size,
 	}
+	walFsync(m.LogWriter.FsyncLatency, &l)
+	return l
 }
 
 // lsmCollector exports LSM as pnode_store_lsm_* metrics, read once per scrape.
@@ -126,6 +158,7 @@ type lsmCollector struct {
 	s                                 *PebbleStore
 	debt, running, readAmp, l0, cache *prometheus.Desc
 	hits, misses, stalls, stallTime   *prometheus.Desc
+	fsync                             *prometheus.Desc
 }
 
 func newLSMCollector(s *PebbleStore) *lsmCollector {
@@ -143,11 +176,13 @@ func newLSMCollector(s *PebbleStore) *lsmCollector {
 		misses:    d("block_cache_misses_total", "Block cache misses."),
 		stalls:    d("write_stalls_total", "Times writes were delayed for flushes or compactions."),
 		stallTime: d("write_stall_seconds_total", "Time writes were delayed for flushes or compactions."),
+		fsync: prometheus.NewDesc("pnode_store_wal_fsync_seconds",
+			"WAL fsync latency: every acknowledged publish waits for one.", nil, nil),
 	}
 }
 
 func (c *lsmCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.debt, c.running, c.readAmp, c.l0, c.cache, c.hits, c.misses, c.stalls, c.stallTime} {
+	for _, d := range []*prometheus.Desc{c.debt, c.running, c.readAmp, c.l0, c.cache, c.hits, c.misses, c.stalls, c.stallTime, c.fsync} {
 		ch <- d
 	}
 }
@@ -163,4 +198,9 @@ func (c *lsmCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.misses, prometheus.CounterValue, float64(l.BlockCacheMisses))
 	ch <- prometheus.MustNewConstMetric(c.stalls, prometheus.CounterValue, float64(l.WriteStalls))
 	ch <- prometheus.MustNewConstMetric(c.stallTime, prometheus.CounterValue, l.WriteStallTime.Seconds())
+	buckets := make(map[float64]uint64, len(walFsyncBounds))
+	for i, b := range walFsyncBounds {
+		buckets[b] = l.WALFsync[i]
+	}
+	ch <- prometheus.MustNewConstHistogram(c.fsync, l.WALFsyncCount, l.WALFsyncSum.Seconds(), buckets)
 }

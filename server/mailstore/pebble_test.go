@@ -130,6 +130,13 @@ func TestCollectors(t *testing.T) {
 		if strings.HasPrefix(mf.GetName(), "pnode_store_lsm_") {
 			lsm[mf.GetName()] = true
 		}
+		if mf.GetName() == "pnode_store_wal_fsync_seconds" {
+			// The Put above waited for at least one WAL fsync.
+			h := mf.GetMetric()[0].GetHistogram()
+			if h.GetSampleCount() == 0 || h.GetSampleSum() <= 0 || h.GetBucket()[len(h.GetBucket())-1].GetCumulativeCount() != h.GetSampleCount() {
+				t.Errorf("pnode_store_wal_fsync_seconds = %v", h)
+			}
+		}
 		if mf.GetName() == "pnode_store_dedup_lookups_spared_total" {
 			// A new store: the filter answers every lookup.
 			if v := mf.GetMetric()[0].GetCounter().GetValue(); v != 3 {

@@ -137,3 +137,19 @@ func TestSummarize(t *testing.T) {
 		t.Error("empty summary")
 	}
 }
+
+// TestHistOver: observations above a bucket bound, between two scrapes.
+func TestHistOver(t *testing.T) {
+	const h = "x_seconds"
+	b := func(le string) string { return h + `_bucket{le="` + le + `"}` }
+	before := map[string]float64{b("0.0256"): 10, b("0.0512"): 10, b("+Inf"): 10, h + "_count": 10}
+	after := map[string]float64{b("0.0256"): 15, b("0.0512"): 17, b("+Inf"): 20, h + "_count": 20}
+	for _, c := range []struct {
+		le   float64
+		want float64
+	}{{0.0256, 5}, {0.05, 5}, {0.0512, 3}, {0.01, 10}} {
+		if got := histOver(before, after, h, c.le); got != c.want {
+			t.Errorf("histOver(le %g) = %g, want %g", c.le, got, c.want)
+		}
+	}
+}

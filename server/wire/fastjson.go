@@ -447,25 +447,39 @@ func decodeParamsFast(params []byte, dst []any) (err error, handled bool) {
 	if i >= len(params) || params[i] != '[' {
 		return nil, false
 	}
-	end, ok := scanValue(params, i, 0)
-	if !ok || skipSpace(params, end) != len(params) {
-		return nil, false
-	}
-	// The array is valid: walk its elements.
-	i = skipSpace(params, i+1)
+	// One pass validates the array and finds the elements to decode; only
+	// then is any element decoded, so an invalid array is reported as
+	// encoding/json would report it.
+	var small [4][]byte
+	elems := small[:0]
 	n := 0
-	for params[i] != ']' {
-		start := i
-		i, _ = scanValue(params, i, 1)
-		if n < len(dst) {
-			if err := decodeParam(params[start:i], n, dst[n]); err != nil {
-				return err, true
+	i = skipSpace(params, i+1)
+	if i < len(params) && params[i] == ']' {
+		i++
+	} else {
+		for {
+			start := i
+			var ok, done bool
+			if i, ok = scanValue(params, i, 1); !ok {
+				return nil, false
+			}
+			if n < len(dst) {
+				elems = append(elems, params[start:i])
+			}
+			n++
+			if i, done, ok = nextMember(params, i, ']'); !ok {
+				return nil, false
+			} else if done {
+				break
 			}
 		}
-		n++
-		i = skipSpace(params, i)
-		if params[i] == ',' {
-			i = skipSpace(params, i+1)
+	}
+	if skipSpace(params, i) != len(params) {
+		return nil, false
+	}
+	for k, elem := range elems {
+		if err := decodeParam(elem, k, dst[k]); err != nil {
+			return err, true
 		}
 	}
 	if n > len(dst) {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -92,26 +91,18 @@ func sendTime(frame []byte) (int64, bool) {
 // load generator shares the cores with the node it measures.
 func (s *subscriber) read() {
 	defer close(s.done)
-	b := make([]byte, 0, 2048)
+	var buf bytes.Buffer
+	buf.Grow(2048)
 	for {
 		_, r, err := s.ws.NextReader()
 		if err != nil {
 			return
 		}
-		b = b[:0]
-		for {
-			if len(b) == cap(b) {
-				b = append(b, 0)[:len(b)]
-			}
-			n, err := r.Read(b[len(b):cap(b)])
-			b = b[:len(b)+n]
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return
-			}
+		buf.Reset()
+		if _, err := buf.ReadFrom(r); err != nil {
+			return
 		}
+		b := buf.Bytes()
 		now := time.Now().UnixNano()
 		if ts, ok := sendTime(b); ok {
 			s.lat = append(s.lat, time.Duration(now-ts))

@@ -118,17 +118,12 @@ func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
 		reqs:     make(chan *putRequest, cfg.PutQueue),
 		counters: make(map[uint64]bucketCounter),
 	}
-	s.metrics = newStoreMetrics(s.Stats, func() int64 {
-		if s.recent == nil { // before Open finishes
-			return 0
-		}
-		return s.recent.skipped.Load()
-	})
 	if err := s.load(); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
 	st := s.Stats()
 	s.recent = newRecentFilter(st.Newest, st.Envelopes > 0)
+	s.metrics = newStoreMetrics(s.Stats, s.recent.skipped.Load)
 	log.Info("store opened", "dir", dir, "envelopes", st.Envelopes, "bytes", st.Bytes, "buckets", st.Buckets,
 		"bucket_size", time.Duration(s.lay.bucketNanos), "horizon", s.horizonTime())
 

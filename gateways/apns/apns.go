@@ -242,44 +242,42 @@ func (s *Sender) build(n gateways.Notification) (*apns2.Notification, error) {
 		Topic:       topic,
 		Expiration:  n.Expiration,
 	}
+	// body is built directly for a plain background wakeup; otherwise p, the
+	// apns2 builder, makes it.
 	var body []byte
+	var p *payload.Payload
 	switch n.PushType {
 	case gateways.Background:
 		notif.PushType = apns2.PushTypeBackground
 		notif.Priority = apns2.PriorityLow
 		var ok bool
 		if body, ok = backgroundPayload(n.Nonce); !ok {
-			p := payload.NewPayload().ContentAvailable()
-			if n.Nonce != "" {
-				p.Custom("n", n.Nonce)
-			}
-			var err error
-			if body, err = p.MarshalJSON(); err != nil {
-				return nil, local("payload: " + err.Error())
-			}
+			p = payload.NewPayload().ContentAvailable()
 		}
 	case gateways.Alert:
 		if n.AlertTitle == "" && n.AlertBody == "" {
 			return nil, local("alert without title or body")
 		}
-		p := payload.NewPayload().MutableContent()
+		p = payload.NewPayload().MutableContent()
 		if n.AlertTitle != "" {
 			p.AlertTitle(n.AlertTitle)
 		}
 		if n.AlertBody != "" {
 			p.AlertBody(n.AlertBody)
 		}
+		notif.PushType = apns2.PushTypeAlert
+		notif.Priority = apns2.PriorityHigh
+	default:
+		return nil, local("unknown push type")
+	}
+	if p != nil {
 		if n.Nonce != "" {
 			p.Custom("n", n.Nonce)
 		}
-		notif.PushType = apns2.PushTypeAlert
-		notif.Priority = apns2.PriorityHigh
 		var err error
 		if body, err = p.MarshalJSON(); err != nil {
 			return nil, local("payload: " + err.Error())
 		}
-	default:
-		return nil, local("unknown push type")
 	}
 	if len(body) > MaxPayloadBytes {
 		return nil, &gateways.RejectedError{Class: gateways.ErrBadRequest, Reason: apns2.ReasonPayloadTooLarge}

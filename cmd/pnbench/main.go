@@ -85,13 +85,10 @@ func realMain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // parseFlags parses a subcommand's flags and refuses positional arguments.
 // Every subcommand also takes -cpuprofile, pnbench's own CPU profile: the
-// load generator shares the machine with the node, so its cost matters.
-// (store defines its own, which profiles the store code it runs in-process.)
+// load generator shares the machine with the node, so its cost matters, and
+// store runs the store code itself in this process.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	cpuprofile := new(string)
-	if fs.Lookup("cpuprofile") == nil {
-		fs.StringVar(cpuprofile, "cpuprofile", "", "write pnbench's own CPU profile to this file")
-	}
+	cpuprofile := fs.String("cpuprofile", "", "write pnbench's own CPU profile (the store code, for store) to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

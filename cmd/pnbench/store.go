@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,7 +33,6 @@ type storeOptions struct {
 	json        bool
 	maxTime     time.Duration
 	keep        bool
-	cpuProfile  string
 	cacheBytes  int64
 }
 
@@ -118,7 +116,6 @@ func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.DurationVar(&o.maxTime, "max-time", 15*time.Minute, "stop the whole run after this long")
 	fs.BoolVar(&o.keep, "keep", false, "keep the store directories")
 	fs.Int64Var(&o.cacheBytes, "cache-bytes", mailstore.DefaultCacheSize, "pebble block cache of the stores")
-	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run (store code runs in this process) to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -128,18 +125,6 @@ func runStore(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	ctx, cancel := context.WithTimeout(ctx, o.maxTime)
 	defer cancel()
-	if o.cpuProfile != "" {
-		f, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-
 	root, err := os.MkdirTemp(o.dir, "pnbench-store-")
 	if err != nil {
 		return err

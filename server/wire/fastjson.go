@@ -535,15 +535,17 @@ func appendHash(dst []byte, h *Hash) []byte {
 	return append(dst, '"')
 }
 
-// jsonSize is an upper bound of the length of appendJSON's output for
-// envelopes whose topics need no escaping (a guess otherwise).
-func (e *Envelope) jsonSize() int {
+// JSONSize is an upper bound of the length of AppendJSON's output for
+// envelopes whose topics need no escaping (a guess otherwise), for sizing
+// buffers.
+func (e *Envelope) JSONSize() int {
 	return 150 + len(e.ContentTopic) + len(e.PubsubTopic) +
 		base64.StdEncoding.EncodedLen(len(e.Payload)) + base64.StdEncoding.EncodedLen(len(e.Meta))
 }
 
-// appendJSON appends the envelope as encoding/json encodes it.
-func (e *Envelope) appendJSON(dst []byte) []byte {
+// AppendJSON appends the envelope's JSON form, byte for byte what
+// encoding/json produces, without reflection.
+func (e *Envelope) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"contentTopic":`...)
 	dst = appendString(dst, e.ContentTopic)
 	if e.PubsubTopic != "" {
@@ -569,14 +571,6 @@ func (e *Envelope) appendJSON(dst []byte) []byte {
 	}
 	return append(dst, '}')
 }
-
-// AppendJSON appends the envelope's JSON form, byte for byte what
-// encoding/json produces, without reflection.
-func (e *Envelope) AppendJSON(dst []byte) []byte { return e.appendJSON(dst) }
-
-// JSONSize estimates the length of the envelope's JSON form, for sizing
-// buffers.
-func (e *Envelope) JSONSize() int { return e.jsonSize() }
 
 func (r PublishResult) appendJSON(dst []byte) []byte {
 	dst = append(dst, `{"hash":`...)

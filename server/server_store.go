@@ -19,8 +19,8 @@ func (c *session) handlePublish(params json.RawMessage) (any, error) {
 }
 
 // publish validates an envelope, stores it durably (unless ephemeral), fans
-// it out to live subscribers and only then acknowledges it. size is the
-// envelope's payload and meta bytes.
+// it out to live subscribers once it is visible to history, and acknowledges
+// it once it is durable. size is the envelope's payload and meta bytes.
 func (c *session) publish(params json.RawMessage) (res wire.PublishResult, size int64, err error) {
 	s := c.srv
 	var e wire.Envelope
@@ -44,8 +44,14 @@ func (c *session) publish(params json.RawMessage) (res wire.PublishResult, size 
 		s.hub.publish(&e)
 		return wire.PublishResult{Hash: h}, size, nil
 	}
+	// Live subscribers get the envelope as soon as history can return it (the store's batch is
+	// applied), not after the fsync the acknowledgement waits for: see docs/decisions.md.
 	start := time.Now()
-	n, err := s.store.Put(c.ctx, toStore(&e))
+	n, err := mailstore.PutNotify(c.ctx, s.store, func(stored int) {
+		if stored > 0 {
+			s.hub.publish(&e)
+		}
+	}, toStore(&e))
 	s.metrics.publishSeconds.Observe(time.Since(start).Seconds())
 	if err != nil {
 		if errors.Is(err, mailstore.ErrBadEnvelope) {
@@ -59,7 +65,6 @@ func (c *session) publish(params json.RawMessage) (res wire.PublishResult, size 
 		return wire.PublishResult{Hash: h, Stored: true, Duplicate: true}, size, nil
 	}
 	s.metrics.published.WithLabelValues(publishStored).Inc()
-	s.hub.publish(&e)
 	c.envelopeStored(e.ContentTopic)
 	return wire.PublishResult{Hash: h, Stored: true}, size, nil
 }

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gorilla/websocket"
 
+	"github.com/pnmarket/pnmarket/server/mailstore/storetest"
 	"github.com/pnmarket/pnmarket/server/wire"
 )
 
@@ -262,5 +264,52 @@ func TestPipelinedPublishes(t *testing.T) {
 			t.Fatalf("event %v", note)
 		}
 		seen[h] = true
+	}
+}
+
+// TestLiveDeliveryBeforeDurable checks that a live subscriber gets an envelope once the store has
+// applied it, while its WAL fsync is still held, and that the publisher's acknowledgement waits for
+// that fsync.
+func TestLiveDeliveryBeforeDurable(t *testing.T) {
+	gate := &storetest.SyncGate{FS: vfs.Default}
+	n := newTestNodeFS(t, nil, gate)
+	defer gate.Release() // before the node's cleanup closes the store
+	pub := dialAuthed(t, n)
+	sub := dialAuthed(t, n)
+	topic := "/chat/1/held/proto"
+	if m := sub.call(wire.MethodSubscribe, wire.SubscribeParams{ContentTopics: []string{topic}}); m["result"] == nil {
+		t.Fatalf("subscribe: %v", m)
+	}
+	resultMap(t, pub.call(wire.MethodPublish, envelope(topic, "before"))) // the WAL is warm
+	if note := sub.next(); note["method"] != wire.MethodSubscription {
+		t.Fatalf("want a subscription event, got %v", note)
+	}
+
+	gate.Hold()
+	e := envelope(topic, "held")
+	p, _ := json.Marshal([]any{e})
+	pub.sendRaw(fmt.Sprintf(`{"jsonrpc":"2.0","id":77,"method":%q,"params":%s}`, wire.MethodPublish, p))
+	acked := make(chan string, 1)
+	go func() {
+		_, b, err := pub.ws.ReadMessage()
+		if err != nil {
+			t.Errorf("publisher read: %v", err)
+		}
+		acked <- string(b)
+	}()
+	note := sub.next() // fails the test after 10 s without the event
+	res := note["params"].(map[string]any)["result"].(map[string]any)
+	if note["method"] != wire.MethodSubscription || res["hash"] != e.ComputeHash().String() {
+		t.Fatalf("want the held envelope's event, got %v", note)
+	}
+	storetest.ExpectHeld(t, gate, acked, "publish acknowledged")
+	gate.Release()
+	select {
+	case b := <-acked:
+		if !strings.Contains(b, `"id":77`) || !strings.Contains(b, `"stored":true`) {
+			t.Fatalf("ack %s", b)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no acknowledgement after the fsync was released")
 	}
 }

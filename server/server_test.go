@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/ethereum/go-ethereum/accounts"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gorilla/websocket"
@@ -29,6 +30,12 @@ type testNode struct {
 
 func newTestNode(t *testing.T, mutate func(*Config)) *testNode {
 	t.Helper()
+	return newTestNodeFS(t, mutate, nil)
+}
+
+// newTestNodeFS is newTestNode with the store on the pebble file system fs (nil: the OS's).
+func newTestNodeFS(t *testing.T, mutate func(*Config), fs vfs.FS) *testNode {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.LameDuckDuration = 0
@@ -40,7 +47,7 @@ func newTestNode(t *testing.T, mutate func(*Config)) *testNode {
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	scfg := mailstore.DefaultConfig()
 	scfg.Retention.Interval = 0
-	store, err := mailstore.Open(t.TempDir(), scfg, log)
+	store, err := mailstore.OpenFS(t.TempDir(), scfg, log, fs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,8 +57,10 @@
 // for each batch's WAL fsync (Batch.SyncWait), in order, and only then answers that batch's callers.
 // So every acknowledged Put is on disk (fsynced write-ahead log) and survives a crash or power loss;
 // concurrent callers share fsyncs (group commit), and the next batch is built while the previous one
-// syncs. Pebble makes a batch visible to readers before its fsync completes (as it always does), so a
-// query may see an envelope whose Put has not returned yet; never the reverse.
+// syncs. While the WAL is syncing, the committer gathers calls for at most 1 ms before applying a batch,
+// and up to 1,024 applied batches may wait for their fsyncs. Pebble makes a batch visible to readers
+// before its fsync completes, so a query may see an envelope whose Put has not returned yet; never the
+// reverse. PutNotify tells its caller that moment (the node delivers to live subscribers then).
 //
 // The data key is a pure function of the envelope, so a duplicate would rewrite the same key, but the
 // counters must not count it twice. Each Put caller therefore Gets its envelopes' data keys

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
 // Pebble tuning that is not worth a Config field.
@@ -98,6 +99,12 @@ var _ Store = (*PebbleStore)(nil)
 // Open opens or creates the store in dir and starts its committer and pruner goroutines.
 // cfg.BucketSize and cfg.IndexBucketSize must match the values the store was created with.
 func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
+	return OpenFS(dir, cfg, logger, nil)
+}
+
+// OpenFS is Open on the file system fs (nil: the operating system's), such as an in-memory one or
+// one that injects faults or delays.
+func OpenFS(dir string, cfg Config, logger *slog.Logger, fs vfs.FS) (*PebbleStore, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -106,7 +113,11 @@ func Open(dir string, cfg Config, logger *slog.Logger) (*PebbleStore, error) {
 	}
 	log := logger.With("component", "mailstore")
 	stalls := &writeStalls{log: log}
-	db, err := pebble.Open(dir, pebbleOptions(cfg, log, stalls))
+	opts := pebbleOptions(cfg, log, stalls)
+	if fs != nil {
+		opts.FS = fs
+	}
+	db, err := pebble.Open(dir, opts)
 	if err != nil {
 		return nil, fmt.Errorf("mailstore: open %s: %w", dir, err)
 	}

@@ -19,6 +19,7 @@ type putRequest struct {
 	bytes   int
 	checked uint64         // s.applied when the caller's dedup lookups began
 	existed []bool         // per envelope: already stored at that point
+	applied chan int       // PutNotify only (else nil), buffered: the stored count once the batch is visible
 	done    chan putResult // buffered; receives exactly one result
 }
 
@@ -33,6 +34,16 @@ type putResult struct {
 // batch's WAL write is fsynced. ctx bounds the wait for a place in the queue; once queued, Put waits
 // for its batch (normally one or two fsyncs) even if ctx ends, so envs is never read after Put returns.
 func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
+	return s.put(ctx, nil, envs)
+}
+
+// PutNotify is Put that calls visible once the batch holding envs is applied, which makes it visible
+// to Query; see EarlyVisible.
+func (s *PebbleStore) PutNotify(ctx context.Context, visible func(stored int), envs ...Envelope) (int, error) {
+	return s.put(ctx, visible, envs)
+}
+
+func (s *PebbleStore) put(ctx context.Context, visible func(int), envs []Envelope) (int, error) {
 	size := 0
 	for i := range envs {
 		if err := validateEnvelope(&envs[i]); err != nil {
@@ -53,6 +64,9 @@ func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 		return 0, nil
 	}
 	req := &putRequest{envs: envs, bytes: size, existed: make([]bool, len(envs)), done: make(chan putResult, 1)}
+	if visible != nil {
+		req.applied = make(chan int, 1)
+	}
 	req.checked = s.applied.Load() // before the lookups: every batch up to here is visible to them
 	var key []byte
 	now := time.Now().UnixNano()
@@ -75,6 +89,21 @@ func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 		return 0, fmt.Errorf("mailstore: put: %w", ctx.Err())
 	}
 	s.closeMu.RUnlock()
+	if visible != nil {
+		select {
+		case n := <-req.applied:
+			visible(n)
+		case r := <-req.done:
+			// The committer signals applied before the batch goes to syncLoop, so a signal
+			// sent is in the buffer by now.
+			select {
+			case n := <-req.applied:
+				visible(n)
+			default:
+			}
+			return r.stored, r.err
+		}
+	}
 	r := <-req.done
 	return r.stored, r.err
 }
@@ -108,17 +137,24 @@ func (s *PebbleStore) commitLoop() {
 		reqs    []*putRequest
 		pending uint64 // applied batches not yet synced, as of the last look
 	)
+	// gather bounds how long a batch is held open while the WAL syncs an earlier one.
+	gather := time.NewTimer(time.Hour)
+	gather.Stop()
 	for {
 		req, ok := <-s.reqs
 		if !ok {
 			return
 		}
+		first := time.Now()
 		reqs = append(reqs[:0], req)
 		n, size := len(req.envs), req.bytes
-		open := true
-		// While the WAL is still syncing an earlier batch, keep gathering calls until it is done: this
-		// batch could not be synced before that one anyway, so waiting costs no latency and makes
-		// batches (and fsyncs) fewer and larger. Once the WAL is idle, take only what is queued.
+		open, armed := true, false
+		// While the WAL is still syncing an earlier batch, keep gathering calls, up to maxGather
+		// after the first: this batch could not be synced before that one anyway, so waiting makes
+		// batches (and fsyncs) fewer and larger, and the cap keeps a slow fsync from holding back
+		// the moment the batch becomes visible (when PutNotify callers deliver it live). Once the
+		// WAL is idle, take only what is queued.
+	gathering:
 		for open && n < s.cfg.MaxBatchEnvelopes && size < s.cfg.MaxBatchBytes {
 			var r *putRequest
 			if pending == 0 {
@@ -130,10 +166,16 @@ func (s *PebbleStore) commitLoop() {
 					break
 				}
 			} else {
+				if !armed {
+					gather.Reset(maxGather - time.Since(first))
+					armed = true
+				}
 				select {
 				case r, open = <-s.reqs:
 				case <-idle:
 					pending = s.applied.Load() - s.synced.Load()
+				case <-gather.C:
+					break gathering
 				}
 			}
 			if r != nil {
@@ -141,6 +183,9 @@ func (s *PebbleStore) commitLoop() {
 				n += len(r.envs)
 				size += r.bytes
 			}
+		}
+		if armed {
+			gather.Stop()
 		}
 		synced <- s.commit(c, reqs)
 		pending = s.applied.Load() - s.synced.Load()
@@ -151,8 +196,13 @@ func (s *PebbleStore) commitLoop() {
 	}
 }
 
-// maxInflight bounds the batches applied but not yet known to be synced.
-const maxInflight = 8
+// maxGather caps how long the committer gathers calls into one batch while the WAL is syncing.
+const maxGather = time.Millisecond
+
+// maxInflight bounds the batches applied but not yet known to be synced. It is large so that a slow
+// fsync does not stop batches from being applied (and seen) meanwhile; the memory they hold is bounded
+// by the Put callers waiting for them.
+const maxInflight = 1024
 
 // recentBatches is how many applied batches' hashes the committer remembers for the dedup recheck.
 const recentBatches = 64
@@ -260,6 +310,7 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 	}
 	if added == 0 {
 		b.Close()
+		f.signalApplied() // every envelope was already visible
 		return f
 	}
 
@@ -291,7 +342,17 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 	}
 	s.applied.Store(c.gen)
 	f.batch, f.gen = b, c.gen
+	f.signalApplied()
 	return f
+}
+
+// signalApplied tells the PutNotify callers of an applied batch how many of their envelopes it stored.
+func (f *inflight) signalApplied() {
+	for i, r := range f.reqs {
+		if r.applied != nil {
+			r.applied <- f.stored[i]
+		}
+	}
 }
 
 // appliedSince reports whether an envelope was written by a batch applied after generation checked,

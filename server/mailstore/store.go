@@ -152,3 +152,32 @@ type Store interface {
 	// Close stops background work and releases the store. Later calls return ErrClosed.
 	Close() error
 }
+
+// EarlyVisible is implemented by stores whose writes become visible to Query before they are durable.
+// A node uses it to deliver a published envelope to live subscribers as soon as history can return it,
+// without waiting for the fsync that its acknowledgement waits for.
+type EarlyVisible interface {
+	// PutNotify is Put, and it also calls visible once, in the caller's goroutine and before it returns,
+	// as soon as the call's envelopes are visible to Query; stored counts the new ones (as Put's result
+	// does). visible is not called if the call fails before that point. It may have been called when
+	// PutNotify returns an error: the write became visible, but its fsync failed.
+	PutNotify(ctx context.Context, visible func(stored int), envs ...Envelope) (stored int, err error)
+}
+
+// Putter is the write half of Store.
+type Putter interface {
+	Put(ctx context.Context, envs ...Envelope) (stored int, err error)
+}
+
+// PutNotify stores envelopes like st.Put and calls visible once their new envelopes can be queried: as
+// soon as that is true if st implements EarlyVisible, or after Put returns without error otherwise.
+func PutNotify(ctx context.Context, st Putter, visible func(stored int), envs ...Envelope) (int, error) {
+	if ev, ok := st.(EarlyVisible); ok {
+		return ev.PutNotify(ctx, visible, envs...)
+	}
+	n, err := st.Put(ctx, envs...)
+	if err == nil {
+		visible(n)
+	}
+	return n, err
+}

@@ -69,6 +69,7 @@ func Run(t *testing.T, open OpenFunc) {
 		"ConcurrentDuplicate": testConcurrentDuplicates,
 		"Stats":               testStats,
 		"Canceled":            testCanceled,
+		"PutNotify":           testPutNotify,
 	}
 	for _, name := range slices.Sorted(maps.Keys(tests)) {
 		t.Run(name, func(t *testing.T) { tests[name](t, open) })

@@ -1,0 +1,59 @@
+package mailstore_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+
+	"github.com/pnmarket/pnmarket/server/mailstore"
+	"github.com/pnmarket/pnmarket/server/mailstore/storetest"
+)
+
+// TestPutNotifyBeforeFsync checks that PutNotify reports an envelope visible (and that a query then
+// finds it) while its WAL fsync is still pending, and returns only after the fsync.
+func TestPutNotifyBeforeFsync(t *testing.T) {
+	gate := &storetest.SyncGate{FS: vfs.Default}
+	s, err := mailstore.OpenFS(t.TempDir(), storetest.Config(), testLogger(t), gate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	defer gate.Release() // before Close, which syncs
+	if _, err := s.Put(t.Context(), storetest.Env("", "/g", 0, "first")); err != nil {
+		t.Fatal(err)
+	}
+
+	gate.Hold()
+	e := storetest.Env("", "/g", time.Second, "second")
+	visible := make(chan int, 1)
+	returned := make(chan error, 1)
+	go func() {
+		n, err := s.PutNotify(t.Context(), func(stored int) {
+			page, qerr := s.Query(t.Context(), mailstore.Query{Hashes: []mailstore.Hash{e.Hash}, HashesOnly: true})
+			if qerr != nil || len(page.Envelopes) != 1 {
+				t.Errorf("query in visible: %d envelopes, err %v", len(page.Envelopes), qerr)
+			}
+			visible <- stored
+		}, e)
+		if err == nil && n != 1 {
+			t.Errorf("PutNotify stored %d, want 1", n)
+		}
+		returned <- err
+	}()
+	select {
+	case n := <-visible:
+		if n != 1 {
+			t.Errorf("visible(%d), want 1", n)
+		}
+	case err := <-returned:
+		t.Fatalf("PutNotify returned (err %v) before calling visible, with the WAL fsync held", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("visible not called within 10 s while the WAL fsync is held: it waits for durability")
+	}
+	storetest.ExpectHeld(t, gate, returned, "PutNotify returned")
+	gate.Release()
+	if err := <-returned; err != nil {
+		t.Fatal(err)
+	}
+}

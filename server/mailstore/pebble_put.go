@@ -19,7 +19,7 @@ type putRequest struct {
 	bytes   int
 	checked uint64         // s.applied when the caller's dedup lookups began
 	existed []bool         // per envelope: already stored at that point
-	applied chan int       // PutNotify only (else nil), buffered: the stored count once the batch is visible
+	visible func(int)      // PutNotify's callback, or nil; the committer calls it once the batch is visible
 	done    chan putResult // buffered; receives exactly one result
 }
 
@@ -38,7 +38,8 @@ func (s *PebbleStore) Put(ctx context.Context, envs ...Envelope) (int, error) {
 }
 
 // PutNotify is Put that calls visible once the batch holding envs is applied, which makes it visible
-// to Query; see EarlyVisible.
+// to Query; see EarlyVisible. The committer goroutine makes the call, before it builds the next batch,
+// so visible must be quick and must not block; it happens before PutNotify returns.
 func (s *PebbleStore) PutNotify(ctx context.Context, visible func(stored int), envs ...Envelope) (int, error) {
 	return s.put(ctx, visible, envs)
 }
@@ -63,10 +64,7 @@ func (s *PebbleStore) put(ctx context.Context, visible func(int), envs []Envelop
 		s.closeMu.RUnlock()
 		return 0, nil
 	}
-	req := &putRequest{envs: envs, bytes: size, existed: make([]bool, len(envs)), done: make(chan putResult, 1)}
-	if visible != nil {
-		req.applied = make(chan int, 1)
-	}
+	req := &putRequest{envs: envs, bytes: size, existed: make([]bool, len(envs)), visible: visible, done: make(chan putResult, 1)}
 	req.checked = s.applied.Load() // before the lookups: every batch up to here is visible to them
 	var key []byte
 	now := time.Now().UnixNano()
@@ -89,21 +87,6 @@ func (s *PebbleStore) put(ctx context.Context, visible func(int), envs []Envelop
 		return 0, fmt.Errorf("mailstore: put: %w", ctx.Err())
 	}
 	s.closeMu.RUnlock()
-	if visible != nil {
-		select {
-		case n := <-req.applied:
-			visible(n)
-		case r := <-req.done:
-			// The committer signals applied before the batch goes to syncLoop, so a signal
-			// sent is in the buffer by now.
-			select {
-			case n := <-req.applied:
-				visible(n)
-			default:
-			}
-			return r.stored, r.err
-		}
-	}
 	r := <-req.done
 	return r.stored, r.err
 }
@@ -349,8 +332,8 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 // signalApplied tells the PutNotify callers of an applied batch how many of their envelopes it stored.
 func (f *inflight) signalApplied() {
 	for i, r := range f.reqs {
-		if r.applied != nil {
-			r.applied <- f.stored[i]
+		if r.visible != nil {
+			r.visible(f.stored[i])
 		}
 	}
 }

@@ -157,10 +157,11 @@ type Store interface {
 // A node uses it to deliver a published envelope to live subscribers as soon as history can return it,
 // without waiting for the fsync that its acknowledgement waits for.
 type EarlyVisible interface {
-	// PutNotify is Put, and it also calls visible once, in the caller's goroutine and before it returns,
-	// as soon as the call's envelopes are visible to Query; stored counts the new ones (as Put's result
-	// does). visible is not called if the call fails before that point. It may have been called when
-	// PutNotify returns an error: the write became visible, but its fsync failed.
+	// PutNotify is Put, and it also calls visible once, before it returns, as soon as the call's
+	// envelopes are visible to Query; stored counts the new ones (as Put's result does). visible may run
+	// on another goroutine, one the store's writes wait for, so it must be quick and must not block.
+	// visible is not called if the call fails before that point. It may have been called when PutNotify
+	// returns an error: the write became visible, but its fsync failed.
 	PutNotify(ctx context.Context, visible func(stored int), envs ...Envelope) (stored int, err error)
 }
 

@@ -170,7 +170,11 @@ func (s *PebbleStore) commitLoop() {
 		if armed {
 			gather.Stop()
 		}
-		synced <- s.commit(c, reqs)
+		f := s.commit(c, reqs)
+		if f.err == nil {
+			f.signalApplied()
+		}
+		synced <- f
 		pending = s.applied.Load() - s.synced.Load()
 		clear(reqs)
 		if !open {
@@ -292,8 +296,7 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 		added += stored
 	}
 	if added == 0 {
-		b.Close()
-		f.signalApplied() // every envelope was already visible
+		b.Close() // every envelope was already stored, and so visible
 		return f
 	}
 
@@ -325,11 +328,11 @@ func (s *PebbleStore) commit(c *committer, reqs []*putRequest) *inflight {
 	}
 	s.applied.Store(c.gen)
 	f.batch, f.gen = b, c.gen
-	f.signalApplied()
 	return f
 }
 
 // signalApplied tells the PutNotify callers of an applied batch how many of their envelopes it stored.
+// The committer calls it outside commitMu, before the batch goes to syncLoop (which answers the calls).
 func (f *inflight) signalApplied() {
 	for i, r := range f.reqs {
 		if r.visible != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 // SyncGate wraps a pebble file system so that fsyncs of write-ahead log files wait while the gate is
-// shut: a test can hold a write between becoming visible and becoming durable. The zero gate is open.
+// shut: a test can hold a write between becoming visible and becoming durable. A new gate is open.
 type SyncGate struct {
 	vfs.FS
 	mu     sync.Mutex

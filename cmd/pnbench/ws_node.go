@@ -263,31 +263,14 @@ func waitSessions(ctx context.Context, base string, want int, limit time.Duratio
 	}
 }
 
-// histQuantile estimates quantile q of a Prometheus histogram over the
-// interval between two scrapes, as the upper bound of the bucket that holds
-// it; +Inf when it lies past the last finite bucket, 0 without samples.
-// histOver returns how many observations of histogram name, between two
-// scrapes, exceeded the largest bucket bound at or below le.
-func histOver(before, after map[string]float64, name string, le float64) float64 {
-	prefix := name + `_bucket{le="`
-	bound, within := math.Inf(-1), 0.0
-	for k, v := range after {
-		rest, ok := strings.CutPrefix(k, prefix)
-		if !ok {
-			continue
-		}
-		b, err := strconv.ParseFloat(strings.TrimSuffix(rest, `"}`), 64)
-		if err != nil || b > le || b < bound {
-			continue
-		}
-		bound, within = b, v-before[k]
-	}
-	return after[name+"_count"] - before[name+"_count"] - within
-}
+// histBucket is one bucket of a Prometheus histogram: its upper bound and
+// the observations at or below it between two scrapes.
+type histBucket struct{ le, n float64 }
 
-func histQuantile(before, after map[string]float64, name string, q float64) float64 {
-	type bucket struct{ le, n float64 }
-	var bs []bucket
+// histBuckets returns histogram name's cumulative buckets between two
+// scrapes, by bound.
+func histBuckets(before, after map[string]float64, name string) []histBucket {
+	var bs []histBucket
 	prefix := name + `_bucket{le="`
 	for k, v := range after {
 		rest, ok := strings.CutPrefix(k, prefix)
@@ -298,9 +281,30 @@ func histQuantile(before, after map[string]float64, name string, q float64) floa
 		if err != nil {
 			continue
 		}
-		bs = append(bs, bucket{le, v - before[k]})
+		bs = append(bs, histBucket{le, v - before[k]})
 	}
-	slices.SortFunc(bs, func(a, b bucket) int { return cmp.Compare(a.le, b.le) })
+	slices.SortFunc(bs, func(a, b histBucket) int { return cmp.Compare(a.le, b.le) })
+	return bs
+}
+
+// histOver returns how many observations of histogram name, between two
+// scrapes, exceeded the largest bucket bound at or below le.
+func histOver(before, after map[string]float64, name string, le float64) float64 {
+	within := 0.0
+	for _, b := range histBuckets(before, after, name) {
+		if b.le > le {
+			break
+		}
+		within = b.n
+	}
+	return after[name+"_count"] - before[name+"_count"] - within
+}
+
+// histQuantile estimates quantile q of a Prometheus histogram over the
+// interval between two scrapes, as the upper bound of the bucket that holds
+// it; +Inf when it lies past the last finite bucket, 0 without samples.
+func histQuantile(before, after map[string]float64, name string, q float64) float64 {
+	bs := histBuckets(before, after, name)
 	if len(bs) == 0 || bs[len(bs)-1].n == 0 {
 		return 0
 	}

@@ -35,9 +35,8 @@ func TestPutNotifyBeforeFsync(t *testing.T) {
 		visible := make(chan int, 1)
 		go func() {
 			n, err := s.PutNotify(t.Context(), func(stored int) {
-				page, qerr := s.Query(t.Context(), mailstore.Query{Hashes: []mailstore.Hash{e.Hash}, HashesOnly: true})
-				if qerr != nil || len(page.Envelopes) != 1 {
-					t.Errorf("query in visible: %d envelopes, err %v", len(page.Envelopes), qerr)
+				if err := storetest.Findable(t.Context(), s, e.Hash); err != nil {
+					t.Errorf("query in visible: %v", err)
 				}
 				visible <- stored
 			}, e)

@@ -128,7 +128,6 @@ func (s *PebbleStore) commitLoop() {
 		if !ok {
 			return
 		}
-		first := time.Now()
 		reqs = append(reqs[:0], req)
 		n, size := len(req.envs), req.bytes
 		open, armed := true, false
@@ -150,7 +149,7 @@ func (s *PebbleStore) commitLoop() {
 				}
 			} else {
 				if !armed {
-					gather.Reset(maxGather - time.Since(first))
+					gather.Reset(maxGather)
 					armed = true
 				}
 				select {

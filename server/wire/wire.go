@@ -218,9 +218,6 @@ var errParamsNotArray = fmt.Errorf("%w: params must be an array", ErrInvalidPara
 // params or values of the wrong type fail with ErrInvalidParams. Unknown
 // object fields are refused so that typos do not pass silently.
 func DecodeParams(params json.RawMessage, dst ...any) error {
-	if len(params) == 0 || bytes.Equal(params, []byte("null")) {
-		return nil
-	}
 	if err, ok := decodeParamsFast(params, dst); ok {
 		return err
 	}

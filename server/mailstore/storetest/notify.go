@@ -31,13 +31,7 @@ func testPutNotify(t *testing.T, open OpenFunc) {
 				n, err := mailstore.PutNotify(t.Context(), s, func(stored int) {
 					calls++
 					seen = stored
-					page, err := s.Query(t.Context(), mailstore.Query{Hashes: []mailstore.Hash{envs[i].Hash}, HashesOnly: true})
-					switch {
-					case err != nil:
-						lookupErr = err
-					case len(page.Envelopes) != 1:
-						lookupErr = fmt.Errorf("hash lookup in visible found %d envelopes", len(page.Envelopes))
-					}
+					lookupErr = Findable(t.Context(), s, envs[i].Hash)
 				}, envs[i])
 				if err != nil {
 					t.Errorf("PutNotify: %v", err)
@@ -71,4 +65,17 @@ func testPutNotify(t *testing.T, open OpenFunc) {
 	if !errors.Is(err, context.Canceled) || called {
 		t.Fatalf("PutNotify with a canceled ctx: err %v, visible called %v", err, called)
 	}
+}
+
+// Findable reports, as an error, unless a lookup of hash h in s returns exactly one envelope. It
+// fails no test itself, so a store's callback may call it on any goroutine.
+func Findable(ctx context.Context, s mailstore.Store, h mailstore.Hash) error {
+	page, err := s.Query(ctx, mailstore.Query{Hashes: []mailstore.Hash{h}, HashesOnly: true})
+	switch {
+	case err != nil:
+		return err
+	case len(page.Envelopes) != 1:
+		return fmt.Errorf("hash lookup found %d envelopes", len(page.Envelopes))
+	}
+	return nil
 }

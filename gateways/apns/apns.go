@@ -2,14 +2,17 @@
 // with github.com/sideshow/apns2.
 //
 // One Sender holds one app credential (a provider-token key or a client
-// certificate) and its HTTP/2 connection pool: Config.Connections x/net/http2
-// Transports used round-robin. Each multiplexes up to the server's
-// SETTINGS_MAX_CONCURRENT_STREAMS (1000 at APNs) requests on one connection
-// and dials another connection only when every stream is busy, so a pool of
-// one already carries 1000 in-flight sends. The default of two connections
-// is for resilience (a stalled connection takes half the traffic with it
-// until the ping timeout, not all of it); more connections cost CPU, as each
-// one coalesces fewer frames per write (see gateways/README.md).
+// certificate) and its HTTP/2 connection pool: Config.Connections apns2
+// Clients used round-robin, each on its own connection. apns2 builds every
+// request and reads every reply; underneath, the HTTP/2 transport is
+// gateways/internal/h2client rather than x/net/http2's, for CPU (see that
+// package and docs/decisions.md). Each connection multiplexes up to the
+// server's SETTINGS_MAX_CONCURRENT_STREAMS (1000 at APNs) requests; a send
+// waits for a free stream rather than dialling more, so a pool of one
+// already carries 1000 in-flight sends. The default of two connections is
+// for resilience (a stalled connection takes half the traffic with it until
+// the ping timeout, not all of it); more connections cost CPU, as each one
+// coalesces fewer frames per write (see gateways/README.md).
 // Config.Concurrency caps in-flight requests per Sender.
 //
 // Send flow:
@@ -46,6 +49,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -53,9 +57,9 @@ import (
 	"github.com/sideshow/apns2"
 	"github.com/sideshow/apns2/payload"
 	"github.com/sideshow/apns2/token"
-	"golang.org/x/net/http2"
 
 	"github.com/pnmarket/pnmarket/gateways"
+	"github.com/pnmarket/pnmarket/gateways/internal/h2client"
 )
 
 // idleConnTimeout closes a connection that carried no request for this long.
@@ -117,19 +121,25 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 	default:
 		host = apns2.HostDevelopment
 	}
-	dialer := &tls.Dialer{NetDialer: &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: apns2.TCPKeepAlive}}
+	addr, err := hostAddr(host)
+	if err != nil {
+		return nil, err
+	}
+	dialer := &tls.Dialer{NetDialer: &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: apns2.TCPKeepAlive}, Config: tlsConfig}
 	for range cfg.Connections {
-		transport := &http2.Transport{
-			TLSClientConfig: tlsConfig,
-			DialTLSContext: func(ctx context.Context, network, addr string, c *tls.Config) (net.Conn, error) {
-				d := *dialer
-				d.Config = c
-				return d.DialContext(ctx, network, addr)
-			},
-			ReadIdleTimeout: cfg.PingInterval,
-			// Connections dialled for a burst (before the server's SETTINGS
-			// raise the initial 100-stream assumption) close once unused.
-			IdleConnTimeout: idleConnTimeout,
+		transport, err := h2client.New(h2client.Config{
+			Dial:         h2client.DialTLS(addr, dialer),
+			PingInterval: cfg.PingInterval,
+			IdleTimeout:  idleConnTimeout,
+			// Unique per wakeup (or per device): literals that never enter
+			// the HPACK table, so they do not evict the repeated ones (the
+			// provider token, topic, push type).
+			NeverIndex:      []string{":path", "apns-id", "apns-expiration", "apns-collapse-id"},
+			MaxRequestBody:  MaxPayloadBytes + 1024,
+			MaxResponseBody: 64 << 10,
+		})
+		if err != nil {
+			return nil, err
 		}
 		s.clients = append(s.clients, &apns2.Client{
 			Host:        host,
@@ -349,6 +359,18 @@ func apnsID(id string) string {
 	}
 	sum := sha256.Sum256([]byte(id))
 	return gateways.FormatUUID([16]byte(sum[:16]), 8)
+}
+
+// hostAddr turns the APNs base URL into the "host:port" to dial.
+func hostAddr(base string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("apns host %q: want an https URL", base)
+	}
+	if u.Port() == "" {
+		return net.JoinHostPort(u.Hostname(), "443"), nil
+	}
+	return u.Host, nil
 }
 
 // isUUID reports whether s has the canonical 8-4-4-4-12 hex form.

@@ -1,0 +1,599 @@
+package h2client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+)
+
+// newTLSServer starts the standard library's HTTP/2 server (an independent
+// implementation) with h and returns a Transport dialling it.
+func newTLSServer(t *testing.T, h http.Handler, cfg Config) (*httptest.Server, *Transport) {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	cfg.Dial = DialTLS(srv.Listener.Addr().String(), &tls.Dialer{Config: &tls.Config{RootCAs: pool, ServerName: "example.com"}})
+	tr, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	return srv, tr
+}
+
+func do(t *testing.T, tr *Transport, ctx context.Context, method, url string, body []byte, hdr map[string]string) (*http.Response, []byte, error) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp, b, err
+}
+
+func TestRoundTripAgainstStdServer(t *testing.T) {
+	var protos sync.Map
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		protos.Store(r.Proto, true)
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Path", r.URL.Path)
+		w.Header().Set("X-Header", r.Header.Get("X-Token"))
+		w.Header().Set("X-Length", fmt.Sprint(r.ContentLength))
+		w.Header().Set("X-Method", r.Method)
+		switch r.URL.Path {
+		case "/empty":
+			w.WriteHeader(http.StatusOK)
+		case "/gone":
+			w.WriteHeader(http.StatusGone)
+			w.Write([]byte(`{"reason":"Unregistered"}`))
+		default:
+			w.Write(append([]byte("echo:"), body...))
+		}
+	})
+	srv, tr := newTLSServer(t, h, Config{NeverIndex: []string{":path", "x-token"}})
+	ctx := t.Context()
+
+	resp, body, err := do(t, tr, ctx, "POST", srv.URL+"/echo/1", []byte("hello"), map[string]string{"X-Token": "abc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || string(body) != "echo:hello" || resp.Header.Get("X-Path") != "/echo/1" ||
+		resp.Header.Get("X-Header") != "abc" || resp.Header.Get("X-Length") != "5" || resp.Proto != "HTTP/2.0" {
+		t.Fatalf("echo: %d %q %v", resp.StatusCode, body, resp.Header)
+	}
+	resp, body, err = do(t, tr, ctx, "GET", srv.URL+"/empty", nil, nil)
+	if err != nil || resp.StatusCode != 200 || len(body) != 0 || resp.Header.Get("X-Method") != "GET" {
+		t.Fatalf("empty: %v %v %q", err, resp, body)
+	}
+	resp, body, err = do(t, tr, ctx, "POST", srv.URL+"/gone", []byte("{}"), nil)
+	if err != nil || resp.StatusCode != 410 || string(body) != `{"reason":"Unregistered"}` {
+		t.Fatalf("gone: %v %v %q", err, resp, body)
+	}
+	if _, ok := protos.Load("HTTP/2.0"); !ok {
+		t.Fatal("server did not see HTTP/2")
+	}
+}
+
+// TestConcurrentStreams sends more concurrent requests than the server's
+// stream limit over the one connection, with distinct HPACK values each.
+func TestConcurrentStreams(t *testing.T) {
+	var inflight, peak atomic.Int64
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inflight.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		// Hold every stream until the server's limit is reached (or the
+		// clients have run out).
+		for deadline := time.Now().Add(2 * time.Second); peak.Load() < 250 && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+		inflight.Add(-1)
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Apns-Id", r.Header.Get("Apns-Id"))
+	})
+	srv, tr := newTLSServer(t, h, Config{NeverIndex: []string{"apns-id"}})
+	srv.Config.SetKeepAlivesEnabled(true)
+	const n = 600 // the standard server allows 250 concurrent streams
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			id := fmt.Sprintf("id-%d", i)
+			resp, _, err := do(t, tr, t.Context(), "POST", srv.URL+"/3/device/"+id, []byte(`{"aps":{}}`), map[string]string{"apns-id": id})
+			if err == nil && resp.Header.Get("Apns-Id") != id {
+				err = fmt.Errorf("reply for %s carries %q", id, resp.Header.Get("Apns-Id"))
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := peak.Load(); p != 250 {
+		t.Fatalf("peak concurrency at the server %d, want the server's limit 250", p)
+	}
+}
+
+// TestFlowControl sends a body far larger than the initial windows, so it
+// goes out only as the server's WINDOW_UPDATEs arrive.
+func TestFlowControl(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		fmt.Fprint(w, n)
+	})
+	srv, tr := newTLSServer(t, h, Config{MaxRequestBody: 8 << 20})
+	big := bytes.Repeat([]byte("x"), 5<<20)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			resp, body, err := do(t, tr, t.Context(), "PUT", srv.URL+"/up", big, nil)
+			if err != nil || resp.StatusCode != 200 || string(body) != fmt.Sprint(len(big)) {
+				t.Errorf("upload: %v %v %q", err, resp, body)
+			}
+		})
+	}
+	wg.Wait()
+	if _, _, err := do(t, tr, t.Context(), "PUT", srv.URL+"/up", make([]byte, 8<<20+1), nil); err == nil || !strings.Contains(err.Error(), "request body over") {
+		t.Fatalf("over-cap body: %v", err)
+	}
+}
+
+func TestResponseBodyCap(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte("y"), 100<<10))
+	})
+	srv, tr := newTLSServer(t, h, Config{})
+	if _, _, err := do(t, tr, t.Context(), "GET", srv.URL+"/big", nil, nil); err == nil || !strings.Contains(err.Error(), "reply body over") {
+		t.Fatalf("big reply: %v", err)
+	}
+	// The connection still serves.
+	h2 := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	_ = h2
+	resp, _, err := do(t, tr, t.Context(), "HEAD", srv.URL+"/big", nil, nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("after reset: %v %v", err, resp)
+	}
+}
+
+// TestCancelResetsStream checks that a request whose context ends is reset
+// at the server and frees its stream.
+func TestCancelResetsStream(t *testing.T) {
+	cancelled := make(chan struct{}, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/block" {
+			<-r.Context().Done()
+			cancelled <- struct{}{}
+			return
+		}
+	})
+	srv, tr := newTLSServer(t, h, Config{})
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, _, err := do(t, tr, ctx, "POST", srv.URL+"/block", []byte("x"), nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("server never saw the stream reset")
+	}
+	if _, _, err := do(t, tr, t.Context(), "GET", srv.URL+"/ok", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	open := len(tr.cc.streams)
+	tr.mu.Unlock()
+	if open != 0 {
+		t.Fatalf("%d streams still open", open)
+	}
+}
+
+// TestReconnect checks that requests fail when the server drops the
+// connection and that the next request dials a new one.
+func TestReconnect(t *testing.T) {
+	var dials atomic.Int32
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hang" {
+			<-release
+		}
+	})
+	srv, tr := newTLSServer(t, h, Config{})
+	dial := tr.cfg.Dial
+	tr.cfg.Dial = func(ctx context.Context) (net.Conn, error) { dials.Add(1); return dial(ctx) }
+	if _, _, err := do(t, tr, t.Context(), "GET", srv.URL+"/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := do(t, tr, t.Context(), "GET", srv.URL+"/hang", nil, nil)
+		errc <- err
+	}()
+	time.Sleep(50 * time.Millisecond)
+	srv.CloseClientConnections()
+	if err := <-errc; err == nil || !strings.Contains(err.Error(), "connection closed") {
+		t.Fatalf("in-flight request: %v", err)
+	}
+	close(release)
+	if _, _, err := do(t, tr, t.Context(), "GET", srv.URL+"/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := dials.Load(); d != 2 {
+		t.Fatalf("%d dials, want 2", d)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	var dials atomic.Int32
+	srv, tr := newTLSServer(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), Config{IdleTimeout: 50 * time.Millisecond})
+	dial := tr.cfg.Dial
+	tr.cfg.Dial = func(ctx context.Context) (net.Conn, error) { dials.Add(1); return dial(ctx) }
+	for range 2 {
+		if _, _, err := do(t, tr, t.Context(), "GET", srv.URL+"/", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if d := dials.Load(); d != 2 {
+		t.Fatalf("%d dials, want 2 (the idle connection should have closed)", d)
+	}
+	tr.CloseIdleConnections()
+}
+
+func TestDialTLSRequiresH2(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})) // HTTP/1.1 only
+	defer srv.Close()
+	pool := srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	dial := DialTLS(srv.Listener.Addr().String(), &tls.Dialer{Config: &tls.Config{RootCAs: pool, ServerName: "example.com"}})
+	// Go's server refuses the handshake (no_application_protocol); others
+	// may complete it without ALPN, which DialTLS refuses.
+	if _, err := dial(t.Context()); err == nil || !strings.Contains(err.Error(), "did not negotiate h2") && !strings.Contains(err.Error(), "no application protocol") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// scripted is a raw HTTP/2 server over loopback TCP whose behaviour a
+// test writes frame by frame.
+type scripted struct {
+	ln    net.Listener
+	conns chan *serverConn
+}
+
+type serverConn struct {
+	net.Conn
+	fr *http2.Framer
+}
+
+func newScripted(t *testing.T, settings ...http2.Setting) (*scripted, *Transport) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &scripted{ln: ln, conns: make(chan *serverConn, 8)}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			preface := make([]byte, len(http2.ClientPreface))
+			if _, err := io.ReadFull(c, preface); err != nil || string(preface) != http2.ClientPreface {
+				c.Close()
+				continue
+			}
+			sc := &serverConn{Conn: c, fr: http2.NewFramer(c, c)}
+			sc.fr.ReadMetaHeaders = hpackDecoder()
+			sc.fr.WriteSettings(settings...)
+			s.conns <- sc
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	tr, err := New(Config{Dial: func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", ln.Addr().String())
+	}, PingInterval: 100 * time.Millisecond, PingTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	return s, tr
+}
+
+func (s *scripted) accept(t *testing.T) *serverConn {
+	t.Helper()
+	select {
+	case c := <-s.conns:
+		t.Cleanup(func() { c.Close() })
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no connection")
+		return nil
+	}
+}
+
+// readHeaders reads frames until a request's HEADERS, answering SETTINGS.
+func (c *serverConn) readHeaders(t *testing.T) *http2.MetaHeadersFrame {
+	t.Helper()
+	for {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			t.Errorf("server read: %v", err)
+			return nil
+		}
+		switch f := f.(type) {
+		case *http2.MetaHeadersFrame:
+			return f
+		case *http2.SettingsFrame:
+			if !f.IsAck() {
+				c.fr.WriteSettingsAck()
+			}
+		}
+	}
+}
+
+func (c *serverConn) reply(t *testing.T, id uint32, status string, end bool, extra ...string) {
+	t.Helper()
+	block := encodeHeaders(append([]string{":status", status}, extra...)...)
+	if err := c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: block, EndStream: end, EndHeaders: true}); err != nil {
+		t.Error(err)
+	}
+}
+
+func async(t *testing.T, tr *Transport, path string) chan error {
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", "https://fake"+path, nil)
+		resp, err := tr.RoundTrip(req)
+		if err == nil && resp.StatusCode != 200 {
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+		errc <- err
+	}()
+	return errc
+}
+
+func wait(t *testing.T, errc chan error) error {
+	t.Helper()
+	select {
+	case err := <-errc:
+		return err
+	case <-time.After(5 * time.Second):
+		t.Fatal("request did not finish")
+		return nil
+	}
+}
+
+// TestGoAwayRetriesUnprocessed: a GOAWAY whose last stream id is below a
+// request's stream sends that request again on a new connection; the
+// processed one completes on the old connection.
+func TestGoAwayRetriesUnprocessed(t *testing.T) {
+	s, tr := newScripted(t)
+	first := async(t, tr, "/a")
+	c1 := s.accept(t)
+	h1 := c1.readHeaders(t)
+	second := async(t, tr, "/b")
+	h2 := c1.readHeaders(t)
+	c1.fr.WriteGoAway(h1.StreamID, http2.ErrCodeNo, nil)
+	c2 := s.accept(t)
+	h3 := c2.readHeaders(t)
+	if h3.PseudoValue("path") != h2.PseudoValue("path") {
+		t.Fatalf("retried %q, want %q", h3.PseudoValue("path"), h2.PseudoValue("path"))
+	}
+	c2.reply(t, h3.StreamID, "200", true)
+	if err := wait(t, second); err != nil {
+		t.Fatal(err)
+	}
+	c1.reply(t, h1.StreamID, "200", true)
+	if err := wait(t, first); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRefusedStreamRetried: REFUSED_STREAM means unprocessed.
+func TestRefusedStreamRetried(t *testing.T) {
+	s, tr := newScripted(t)
+	errc := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	c.fr.WriteRSTStream(h.StreamID, http2.ErrCodeRefusedStream)
+	// The retry may go to the same connection or a new one.
+	var h2 *http2.MetaHeadersFrame
+	select {
+	case c2 := <-s.conns:
+		defer c2.Close()
+		c = c2
+	default:
+	}
+	h2 = c.readHeaders(t)
+	c.reply(t, h2.StreamID, "200", true)
+	if err := wait(t, errc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestResetFails: other reset codes fail the request without retry.
+func TestResetFails(t *testing.T) {
+	s, tr := newScripted(t)
+	errc := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	c.fr.WriteRSTStream(h.StreamID, http2.ErrCodeInternal)
+	if err := wait(t, errc); err == nil || !strings.Contains(err.Error(), "INTERNAL_ERROR") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestInformationalTrailersContinuation: a 100 reply is skipped, headers
+// split over CONTINUATION frames are joined, trailers end the stream.
+func TestInformationalTrailersContinuation(t *testing.T) {
+	s, tr := newScripted(t)
+	done := make(chan *http.Response, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(t.Context(), "GET", "https://fake/x", nil)
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- resp
+	}()
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	c.reply(t, h.StreamID, "100", false)
+	block := encodeHeaders(":status", "201", "x-long", strings.Repeat("v", 40000))
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: block[:10000]})
+	c.fr.WriteContinuation(h.StreamID, false, block[10000:20000])
+	c.fr.WriteContinuation(h.StreamID, true, block[20000:])
+	c.fr.WriteData(h.StreamID, false, []byte("body"))
+	c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.StreamID, BlockFragment: encodeHeaders("x-trailer", "t"), EndStream: true, EndHeaders: true})
+	var resp *http.Response
+	select {
+	case resp = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no reply")
+	}
+	if resp == nil {
+		t.FailNow()
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 201 || len(resp.Header.Get("X-Long")) != 40000 || string(b) != "body" {
+		t.Fatalf("reply %d, %d header bytes, body %q", resp.StatusCode, len(resp.Header.Get("X-Long")), b)
+	}
+}
+
+// TestMaxConcurrentStreamsWaits: with the server's limit at 1, a second
+// request waits for the first stream to end.
+func TestMaxConcurrentStreamsWaits(t *testing.T) {
+	s, tr := newScripted(t, http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1})
+	first := async(t, tr, "/a")
+	c := s.accept(t)
+	h1 := c.readHeaders(t)
+	// Let the client see the SETTINGS before the second request.
+	time.Sleep(50 * time.Millisecond)
+	second := async(t, tr, "/b")
+	time.Sleep(50 * time.Millisecond)
+	tr.mu.Lock()
+	open := len(tr.cc.streams)
+	tr.mu.Unlock()
+	if open != 1 {
+		t.Fatalf("%d streams open, server allows 1", open)
+	}
+	c.reply(t, h1.StreamID, "200", true)
+	if err := wait(t, first); err != nil {
+		t.Fatal(err)
+	}
+	h2 := c.readHeaders(t)
+	c.reply(t, h2.StreamID, "200", true)
+	if err := wait(t, second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPingTimeout: a server that stops answering is detected by PING and
+// its requests fail.
+func TestPingTimeout(t *testing.T) {
+	s, tr := newScripted(t)
+	errc := async(t, tr, "/a")
+	c := s.accept(t)
+	c.readHeaders(t) // then never answer anything, PINGs included
+	err := wait(t, errc)
+	if err == nil || !strings.Contains(err.Error(), "ping timed out") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestPingAnswered: a live but quiet connection survives the checks.
+func TestPingAnswered(t *testing.T) {
+	s, tr := newScripted(t)
+	errc := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	deadline := time.Now().Add(500 * time.Millisecond)
+	pings := 0
+	for time.Now().Before(deadline) {
+		c.SetReadDeadline(deadline)
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			break
+		}
+		if p, ok := f.(*http2.PingFrame); ok && !p.IsAck() {
+			pings++
+			c.fr.WritePing(true, p.Data)
+		}
+	}
+	c.SetReadDeadline(time.Time{})
+	if pings == 0 {
+		t.Fatal("no PING in 500 ms with a 100 ms interval")
+	}
+	c.reply(t, h.StreamID, "200", true)
+	if err := wait(t, errc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPushPromiseIsConnectionError: push was disabled in our SETTINGS.
+func TestPushPromiseIsConnectionError(t *testing.T) {
+	s, tr := newScripted(t)
+	errc := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	c.fr.WritePushPromise(http2.PushPromiseParam{StreamID: h.StreamID, PromiseID: 2, BlockFragment: encodeHeaders(":method", "GET", ":path", "/p", ":scheme", "https", ":authority", "fake"), EndHeaders: true})
+	if err := wait(t, errc); err == nil || !strings.Contains(err.Error(), "PUSH_PROMISE") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestMalformedStatus fails only the stream.
+func TestMalformedStatus(t *testing.T) {
+	s, tr := newScripted(t)
+	errc := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	c.reply(t, h.StreamID, "2x0", true)
+	if err := wait(t, errc); err == nil || !strings.Contains(err.Error(), "bad :status") {
+		t.Fatalf("err = %v", err)
+	}
+	errc = async(t, tr, "/b")
+	h = c.readHeaders(t)
+	c.reply(t, h.StreamID, "200", true)
+	if err := wait(t, errc); err != nil {
+		t.Fatal(err)
+	}
+}

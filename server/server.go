@@ -165,6 +165,13 @@ func (s *Server) NodeKey() []byte { return s.nodeKey }
 // Run serves on ln until ctx is cancelled, then shuts down in order and
 // returns. The returned error is nil after a clean shutdown.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	// The wake fast path serves plain POST /v1/wake/{token} requests in
+	// front of net/http and hands it every other connection (wakefront.go).
+	var front *wakeFront
+	if s.push != nil {
+		front = newWakeFront(s, ln)
+		ln = front
+	}
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: DefaultReadHeaderTimeout,
@@ -179,6 +186,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	select {
 	case err := <-errc:
 		s.stop()
+		front.abort()
 		return fmt.Errorf("http serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -188,6 +196,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	// Stop accepting; hijacked websocket conns are not tracked by http.Server.
 	_ = hs.Shutdown(sctx)
 	<-errc
+	// hs.Shutdown closed the fast path's listener and its idle connections;
+	// wait for the requests it still serves.
+	front.shutdown(sctx)
 	return s.Shutdown(sctx)
 }
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -209,37 +210,62 @@ func (c *session) envelopeStored(topic string) {
 // handleWake serves POST /v1/wake/{token}, shaped like an RFC 8030 push
 // endpoint: 201 Created once the wakeup is durably queued, with its id in
 // Location; 404 for an unknown or revoked token; 413 for a body over the
-// cap (the body is ignored); 429 and 503 with Retry-After.
+// cap (the body is ignored); 429 and 503 with Retry-After. Plain wake
+// requests seldom get here: the wake fast path (wakefront.go) serves them
+// with the same decisions (wakeRefusal, runWake, httpErrorParts).
 func (s *Server) handleWake(w http.ResponseWriter, r *http.Request) {
-	if s.push == nil {
-		writeHTTPError(w, errCode(CodeServiceNotEnabled))
-		return
-	}
-	if s.closing.Load() {
-		writeHTTPError(w, &Error{Code: CodeShuttingDown, RetryAfter: DefaultReconnectAfter})
+	if err := s.wakeRefusal(); err != nil {
+		writeHTTPError(w, err)
 		return
 	}
 	if err := readCappedBody(r, s.push.MaxWakeBody()); err != nil {
 		writeHTTPError(w, errCode(CodeWakeBodyTooLarge))
 		return
 	}
-	var ttl time.Duration
-	if v := r.Header.Get("TTL"); v != "" {
-		secs, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || secs < 0 {
-			writeHTTPError(w, errf(CodeBadRequest, "TTL must be whole seconds"))
-			return
-		}
-		ttl = time.Duration(min(secs, 1<<30)) * time.Second
-	}
-	id, err := s.push.Wake(r.Context(), r.PathValue("token"), remoteIP(r), ttl)
+	id, ttl, err := runWake(r.Context(), s, r.PathValue("token"), remoteIP(r), r.Header.Get("TTL"))
 	if err != nil {
-		writeHTTPError(w, pushError(err))
+		writeHTTPError(w, err)
 		return
 	}
-	w.Header().Set("Location", "/v1/wake/message/"+id)
-	w.Header().Set("TTL", strconv.FormatInt(int64(ttl/time.Second), 10))
+	w.Header().Set("Location", wakeLocationPrefix+id)
+	w.Header().Set("TTL", strconv.FormatInt(ttl, 10))
 	w.WriteHeader(http.StatusCreated)
+}
+
+// wakeLocationPrefix is the Location of a queued wakeup, before its id.
+const wakeLocationPrefix = "/v1/wake/message/"
+
+// wakeRefusal is the error a wake request gets before its body is read:
+// push disabled or the node shutting down.
+func (s *Server) wakeRefusal() error {
+	if s.push == nil {
+		return errCode(CodeServiceNotEnabled)
+	}
+	if s.closing.Load() {
+		return &Error{Code: CodeShuttingDown, RetryAfter: DefaultReconnectAfter}
+	}
+	return nil
+}
+
+// runWake runs a wake request whose body has been read: it checks the TTL
+// header's value (ttl, empty when absent), queues the wakeup and returns
+// its id and the TTL in whole seconds for the answer, or the error to
+// answer with. handleWake and the wake fast path share it, so they answer
+// alike; the fast path passes the TTL as bytes, without a copy.
+func runWake[T string | []byte](ctx context.Context, s *Server, token, ip string, ttl T) (id string, ttlSecs int64, err error) {
+	var d time.Duration
+	if len(ttl) > 0 {
+		secs, ok := parseTTLSeconds(ttl)
+		if !ok {
+			return "", 0, errf(CodeBadRequest, "TTL must be whole seconds")
+		}
+		d = time.Duration(min(secs, 1<<30)) * time.Second
+	}
+	id, err = s.push.Wake(ctx, token, ip, d)
+	if err != nil {
+		return "", 0, pushError(err)
+	}
+	return id, int64(d / time.Second), nil
 }
 
 // handleRelay serves POST /v1/relay, where a forwarding node hands this
@@ -282,10 +308,15 @@ func readCappedBody(r *http.Request, max int) error {
 	return nil
 }
 
-func remoteIP(r *http.Request) string {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+// remoteIP is the IP address of a request's client.
+func remoteIP(r *http.Request) string { return addrIP(r.RemoteAddr) }
+
+// addrIP is the host part of a host:port address, or addr when it has
+// none.
+func addrIP(addr string) string {
+	ip, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return r.RemoteAddr
+		return addr
 	}
 	return ip
 }
@@ -294,15 +325,24 @@ func remoteIP(r *http.Request) string {
 // the HTTP status is the code's first three digits, and the body is
 // {"error":{"code":...,"message":...}}, with Retry-After when set.
 func writeHTTPError(w http.ResponseWriter, err error) {
-	we := toWire(err)
-	status := we.Data.Code / 100
-	if status < 400 || status > 599 {
-		status = http.StatusInternalServerError
-	}
-	if we.Data.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(we.Data.RetryAfter))
+	status, retryAfter, body := httpErrorParts(err)
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": we.Data.Code, "message": we.Message}})
+	w.Write(body)
+}
+
+// httpErrorParts is the status, Retry-After seconds (0: none) and JSON body
+// of writeHTTPError's answer to err, which the wake fast path writes too.
+func httpErrorParts(err error) (status, retryAfter int, body []byte) {
+	we := toWire(err)
+	status = we.Data.Code / 100
+	if status < 400 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	var b bytes.Buffer
+	json.NewEncoder(&b).Encode(map[string]any{"error": map[string]any{"code": we.Data.Code, "message": we.Message}})
+	return status, we.Data.RetryAfter, b.Bytes()
 }

@@ -16,3 +16,10 @@ func waitSocketReadable(raw syscall.RawConn) error {
 		return errno != syscall.EAGAIN
 	})
 }
+
+// rawIdleRead: readIdle reads an idle connection's first bytes itself.
+const rawIdleRead = true
+
+// readFD reads from a non-blocking socket; syscall.EAGAIN when it has
+// nothing.
+func readFD(fd uintptr, b []byte) (int, error) { return syscall.Read(int(fd), b) }

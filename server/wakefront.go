@@ -105,27 +105,94 @@ type frontConn struct {
 // connection holds while a request is in flight; between requests it goes
 // back to frontBufs, so an idle keep-alive connection pins none.
 type frontBuf struct {
-	br *bufio.Reader
-	w  []byte
+	br  *bufio.Reader
+	w   []byte
+	src primedReader // what br reads: bytes read while idle, then the socket
+}
+
+// primedReader returns the bytes of first, then reads from conn.
+type primedReader struct {
+	first []byte // a slice of buf
+	buf   [frontBufSize]byte
+	conn  net.Conn
+}
+
+// Read implements io.Reader.
+func (r *primedReader) Read(p []byte) (int, error) {
+	if len(r.first) > 0 {
+		n := copy(p, r.first)
+		r.first = r.first[n:]
+		return n, nil
+	}
+	return r.conn.Read(p)
 }
 
 // frontBufs holds frontBufs between requests.
 var frontBufs = sync.Pool{New: func() any {
-	return &frontBuf{br: bufio.NewReaderSize(nil, frontBufSize), w: make([]byte, 0, 512)}
+	b := &frontBuf{w: make([]byte, 0, 512)}
+	b.br = bufio.NewReaderSize(&b.src, frontBufSize)
+	return b
 }}
 
 // getFrontBuf returns a pooled buffer reading from c.
 func getFrontBuf(c net.Conn) *frontBuf {
 	b := frontBufs.Get().(*frontBuf)
-	b.br.Reset(c)
+	b.src.conn = c
+	b.src.first = nil
+	b.br.Reset(&b.src)
 	return b
 }
 
 // putFrontBuf returns b to the pool; its buffered bytes are dropped.
 func putFrontBuf(b *frontBuf) {
-	b.br.Reset(nil)
+	b.br.Reset(&b.src)
+	b.src.conn = nil
+	b.src.first = nil
 	b.w = b.w[:0]
 	frontBufs.Put(b)
+}
+
+// readIdle waits, holding no buffer, until an idle connection's next
+// request starts arriving, and returns a buffer holding its first bytes.
+// It reads them with the read that finds them, so waking an idle
+// connection costs no extra syscall. Without a raw socket it returns a
+// buffer at once (the first read then waits with it).
+func readIdle(c *frontConn) (*frontBuf, error) {
+	if c.raw == nil || !rawIdleRead {
+		return getFrontBuf(c.conn), nil
+	}
+	var b *frontBuf
+	var n int
+	var rerr error
+	err := c.raw.Read(func(fd uintptr) bool {
+		if b == nil {
+			b = frontBufs.Get().(*frontBuf)
+		}
+		n, rerr = readFD(fd, b.src.buf[:])
+		if rerr == syscall.EAGAIN {
+			// Nothing yet: park without the buffer.
+			frontBufs.Put(b)
+			b = nil
+			return false
+		}
+		return true
+	})
+	if err == nil {
+		err = rerr
+	}
+	if err == nil && n <= 0 {
+		err = io.EOF
+	}
+	if err != nil {
+		if b != nil {
+			frontBufs.Put(b)
+		}
+		return nil, err
+	}
+	b.src.conn = c.conn
+	b.src.first = b.src.buf[:n]
+	b.br.Reset(&b.src)
+	return b, nil
 }
 
 // newWakeFront starts serving ln's connections; net/http serves what the
@@ -308,19 +375,18 @@ func (f *wakeFront) serveConn(c *frontConn) {
 	for {
 		if buf == nil {
 			// Idle: park until the socket is readable, holding no buffer.
-			if c.raw != nil {
-				if err := waitSocketReadable(c.raw); err != nil {
-					f.drop(c)
-					return
-				}
+			var err error
+			if buf, err = readIdle(c); err != nil {
+				f.drop(c)
+				return
 			}
 			if !f.setState(c, false) {
+				putFrontBuf(buf)
 				return
 			}
 			if !first {
 				conn.SetReadDeadline(time.Now().Add(DefaultReadHeaderTimeout))
 			}
-			buf = getFrontBuf(conn)
 		}
 		if !first {
 			// As net/http after a POST (RFC 7230 §3.5): skip up to four

@@ -41,6 +41,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -422,7 +423,7 @@ func itoa(n int) string {
 	if n >= 0 && n < 10 {
 		return "0123456789"[n : n+1]
 	}
-	return fmt.Sprint(n)
+	return strconv.Itoa(n)
 }
 
 // rstError is a stream reset by the server.

@@ -172,6 +172,35 @@ func wakeAfterTwoFailures(t *testing.T, f *fakes, n *node) {
 	}
 }
 
+// TestDeliveredJobsStayGone: a delivered job's queue entry is removed for
+// good, through a flush and a full compaction, whether it was written once
+// or rewritten by retries. (Removing entries with pebble's SingleDelete,
+// which would let an older write of a retried job resurface, fails it.)
+func TestDeliveredJobsStayGone(t *testing.T) {
+	f := newFakes(t)
+	n := newNode(t, f.apps, opts{})
+	wakeAfterTwoFailures(t, f, n)
+	owner := newOwner()
+	n.register(t, owner, pushwire.Registration{InstallationID: "j", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	if _, err := n.svc.Wake(t.Context(), n.wakeToken(t, owner, "j"), "127.0.0.1", 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.apns.WaitFor(waitCtx(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both acknowledged", func() bool { return n.svc.PendingForTest() == 0 })
+	db := n.svc.DBForTest()
+	if err := db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Compact(t.Context(), []byte{0}, []byte{0xff}, true); err != nil {
+		t.Fatal(err)
+	}
+	if q := n.svc.QueuedForTest(); len(q) != 0 {
+		t.Fatalf("%d delivered jobs back in the queue after compaction", len(q))
+	}
+}
+
 // TestClasses drives every outcome class of the gateways through the real
 // apns2 client against the fake and checks what the relay does with it.
 func TestClasses(t *testing.T) {

@@ -38,7 +38,8 @@ type conn struct {
 	maxHeaders uint32             // guarded by mu; server's MAX_HEADER_LIST_SIZE (0: no limit)
 	initWindow int32              // guarded by mu; server's INITIAL_WINDOW_SIZE
 	sendWindow int32              // guarded by mu; connection send window
-	changed    chan struct{}      // guarded by mu; closed and replaced when a stream ends or a window grows
+	changed    chan struct{}      // guarded by mu; closed and replaced when a stream ends or a window grows, if waiting
+	waiting    bool               // guarded by mu; someone holds changed
 	goingAway  bool               // guarded by mu; GOAWAY received
 	lastSeen   uint32             // guarded by mu; GOAWAY's last stream id
 	err        error              // guarded by mu; why the connection closed
@@ -158,7 +159,7 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 		if uint32(len(c.streams)) < c.maxStreams {
 			break
 		}
-		ch := c.changed
+		ch := c.waitLocked()
 		c.mu.Unlock()
 		select {
 		case <-ch:
@@ -238,7 +239,7 @@ func (c *conn) writeBody(ctx context.Context, st *stream, body []byte) error {
 		n := min(len(body), c.maxFrame, int(c.sendWindow), int(st.window))
 		if n <= 0 {
 			// Send what the windows allowed so far, then wait for more.
-			ch := c.changed
+			ch := c.waitLocked()
 			c.flushLocked(false)
 			select {
 			case <-ch:
@@ -350,8 +351,17 @@ func (c *conn) removeLocked(st *stream) {
 }
 
 func (c *conn) signalLocked() {
-	close(c.changed)
-	c.changed = make(chan struct{})
+	if c.waiting {
+		close(c.changed)
+		c.changed = make(chan struct{})
+		c.waiting = false
+	}
+}
+
+// waitLocked returns the channel the next signalLocked closes.
+func (c *conn) waitLocked() <-chan struct{} {
+	c.waiting = true
+	return c.changed
 }
 
 // finish completes a stream with a reply or an error.

@@ -168,22 +168,20 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 		}
 		c.mu.Lock()
 	}
-	c.hbuf.Reset()
+	// Checked before encoding: encoding updates the HPACK table, after
+	// which the block must be sent.
 	size := uint32(0)
 	for _, f := range r.fields {
 		size += f.Size()
-		if err := c.enc.WriteField(f); err != nil {
-			c.mu.Unlock()
-			return nil, err
-		}
 	}
 	if c.maxHeaders != 0 && size > c.maxHeaders {
-		// The encoder's table has been updated; a header block must follow.
-		// Send it on a stream we reset at once would still cost the server:
-		// instead close the connection, whose encoder state is now spoilt.
+		max := c.maxHeaders
 		c.mu.Unlock()
-		c.close(errors.New("h2client: request headers over the server's limit"))
-		return nil, fmt.Errorf("h2client: request headers of %d bytes over the server's limit of %d", size, c.maxHeaders)
+		return nil, fmt.Errorf("h2client: request headers of %d bytes over the server's limit of %d", size, max)
+	}
+	c.hbuf.Reset()
+	for _, f := range r.fields {
+		c.enc.WriteField(f) // writes to a bytes.Buffer: cannot fail
 	}
 	st := &stream{id: c.nextID, window: c.initWindow, done: make(chan result, 1)}
 	c.nextID += 2

@@ -597,3 +597,31 @@ func TestMalformedStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHeaderListLimit: a request whose headers exceed the server's
+// MAX_HEADER_LIST_SIZE is refused before anything is encoded, and the
+// connection goes on serving.
+func TestHeaderListLimit(t *testing.T) {
+	s, tr := newScripted(t, http2.Setting{ID: http2.SettingMaxHeaderListSize, Val: 300})
+	first := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	c.reply(t, h.StreamID, "200", true)
+	if err := wait(t, first); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", "https://fake/big", nil)
+	req.Header.Set("X-Big", strings.Repeat("b", 400))
+	if _, err := tr.RoundTrip(req); err == nil || !strings.Contains(err.Error(), "over the server's limit") {
+		t.Fatalf("err = %v", err)
+	}
+	second := async(t, tr, "/c")
+	h = c.readHeaders(t)
+	if p := h.PseudoValue("path"); p != "/c" {
+		t.Fatalf("server got %q next, want /c", p)
+	}
+	c.reply(t, h.StreamID, "200", true)
+	if err := wait(t, second); err != nil {
+		t.Fatal(err)
+	}
+}

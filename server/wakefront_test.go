@@ -498,18 +498,31 @@ func TestWakeFrontWebsocket(t *testing.T) {
 	n.srv.mu.Unlock()
 }
 
-// TestWakeFrontShutdownIdle: an idle keep-alive connection of the fast
-// path does not hold up shutdown.
-func TestWakeFrontShutdownIdle(t *testing.T) {
-	p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
-	srv := newFrontServer(t, p)
-	_, addr, stop := runWithFront(t, srv)
+// dialFront runs a node with the fast path on pusher p and dials it; stop
+// ends Run.
+func dialFront(t *testing.T, p *stubPusher) (net.Conn, func() error) {
+	_, c, stop := dialFrontNode(t, p)
+	return c, stop
+}
+
+// dialFrontNode is dialFront that also returns the fast path.
+func dialFrontNode(t *testing.T, p *stubPusher) (*wakeFront, net.Conn, func() error) {
+	t.Helper()
+	front, addr, stop := runWithFront(t, newFrontServer(t, p))
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	c.SetDeadline(time.Now().Add(10 * time.Second))
+	return front, c, stop
+}
+
+// TestWakeFrontShutdownIdle: an idle keep-alive connection of the fast
+// path does not hold up shutdown.
+func TestWakeFrontShutdownIdle(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
+	c, stop := dialFront(t, p)
 	br := bufio.NewReader(c)
 	io.WriteString(c, wakeReq("good", "", ""))
 	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 201 {
@@ -532,14 +545,7 @@ func TestWakeFrontShutdownIdle(t *testing.T) {
 // returns.
 func TestWakeFrontShutdownInFlight(t *testing.T) {
 	p := &stubPusher{maxBody: push.DefaultMaxWakeBody, entered: make(chan struct{}, 1), unblock: make(chan struct{})}
-	srv := newFrontServer(t, p)
-	_, addr, stop := runWithFront(t, srv)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	c, stop := dialFront(t, p)
 	io.WriteString(c, wakeReq("block", "", ""))
 	<-p.entered
 	stopped := make(chan error, 1)
@@ -574,14 +580,7 @@ func expectClosing201(t *testing.T, c net.Conn, stopped <-chan error) {
 // request is answered with Connection: close.
 func TestWakeFrontShutdownMidHead(t *testing.T) {
 	p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
-	srv := newFrontServer(t, p)
-	front, addr, stop := runWithFront(t, srv)
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
+	front, c, stop := dialFrontNode(t, p)
 	// Half a head: the connection is busy, as net/http counts it.
 	io.WriteString(c, "POST /v1/wake/good HTTP/1.1\r\n")
 	waitFor(t, "a busy connection", func() bool {

@@ -7,10 +7,11 @@
 // flushes each request with its own TLS record and write syscall, and
 // copies each reply through a pipe. Here the goroutine that calls RoundTrip
 // encodes its request into a shared buffer under the connection's write
-// lock, and whichever caller finds no write in progress writes everything
-// buffered so far in one go; a single reader goroutine per connection parses
-// replies and hands each to its waiting caller. Under load one write carries
-// many requests and one read many replies.
+// lock, and whichever caller finds no write in progress yields once (so
+// that the other senders ready to run append theirs) and then writes
+// everything buffered in one go; a single reader goroutine per connection
+// parses replies and hands each to its waiting caller. Under load one write
+// carries many requests and one read many replies.
 //
 // What it does: the client connection preface and SETTINGS exchange,
 // HPACK (golang.org/x/net/http2/hpack; chosen header names can be sent

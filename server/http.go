@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"html/template"
-	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -51,11 +50,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Upgrade has answered with an HTTP error
 	}
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	c := s.newSession(conn, newReader(hj), ip)
+	c := s.newSession(conn, newReader(hj), remoteIP(r))
 	if err := s.addSession(c); err != nil {
 		c.cancel()
 		we := toWire(err)

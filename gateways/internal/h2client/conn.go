@@ -1,6 +1,7 @@
 package h2client
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -41,7 +42,6 @@ type conn struct {
 	changed    chan struct{}      // guarded by mu; closed and replaced when a stream ends or a window grows, if waiting
 	waiting    bool               // guarded by mu; someone holds changed
 	goingAway  bool               // guarded by mu; GOAWAY received
-	lastSeen   uint32             // guarded by mu; GOAWAY's last stream id
 	err        error              // guarded by mu; why the connection closed
 	idle       *time.Timer        // guarded by mu; closes the connection once idle
 	closed     chan struct{}      // closed once, by close
@@ -365,20 +365,19 @@ func (c *conn) waitLocked() <-chan struct{} {
 // finish completes a stream with a reply or an error.
 func (c *conn) finish(st *stream, res result) {
 	c.mu.Lock()
-	_, open := c.streams[st.id]
-	if open {
-		c.removeLocked(st)
-		if !st.sendEnd && res.err == nil && c.err == nil {
-			// The server answered before our body was done: stop sending.
-			c.wbuf = appendRSTStream(c.wbuf, st.id, http2.ErrCodeNo)
-			c.flushLocked(true)
-			c.mu.Lock()
-		}
+	if _, open := c.streams[st.id]; !open {
+		c.mu.Unlock()
+		return
 	}
-	c.mu.Unlock()
-	if open {
-		st.done <- res
+	c.removeLocked(st)
+	if !st.sendEnd && res.err == nil && c.err == nil {
+		// The server answered before our body was done: stop sending.
+		c.wbuf = appendRSTStream(c.wbuf, st.id, http2.ErrCodeNo)
+		c.flushLocked(true) // releases mu
+	} else {
+		c.mu.Unlock()
 	}
+	st.done <- res
 }
 
 // closeIfIdle closes the connection when no stream is open.
@@ -455,7 +454,8 @@ func (c *conn) healthLoop() {
 
 // readLoop reads frames until the connection fails.
 func (c *conn) readLoop() {
-	fr := http2.NewFramer(nil, newBufioReader(c.nc))
+	// A large read buffer: one read takes many replies.
+	fr := http2.NewFramer(nil, bufio.NewReaderSize(c.nc, 64<<10))
 	fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	fr.MaxHeaderListSize = maxHeaderListSize
 	var unacked int // connection receive credit consumed and not yet returned
@@ -697,7 +697,6 @@ func (c *conn) onWindowUpdate(f *http2.WindowUpdateFrame) error {
 func (c *conn) onGoAway(f *http2.GoAwayFrame) {
 	c.mu.Lock()
 	c.goingAway = true
-	c.lastSeen = f.LastStreamID
 	var unprocessed []*stream
 	for id, st := range c.streams {
 		if id > f.LastStreamID {

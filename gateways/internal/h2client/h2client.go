@@ -34,7 +34,6 @@
 package h2client
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -436,7 +435,3 @@ func (e rstError) Error() string { return "h2client: stream reset by server: " +
 func (e rstError) Is(target error) bool {
 	return target == errUnprocessed && e.code == http2.ErrCodeRefusedStream
 }
-
-// newBufioReader sizes the connection's read buffer: one read takes many
-// replies.
-func newBufioReader(nc net.Conn) *bufio.Reader { return bufio.NewReaderSize(nc, 64<<10) }

@@ -96,7 +96,7 @@ type wakeFront struct {
 // frontConn is one connection served by the fast path.
 type frontConn struct {
 	conn net.Conn
-	raw  syscall.RawConn // nil: no readiness wait, read directly
+	raw  syscall.RawConn // nil: an idle connection waits in Read, holding its buffer (see readIdle)
 	ip   string          // as remoteIP would give it
 	idle bool            // waiting for a request, holding no buffer; guarded by wakeFront.mu
 }

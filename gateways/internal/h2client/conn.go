@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -595,7 +596,7 @@ func (c *conn) onData(f *http2.DataFrame) {
 // complete hands the caller its reply.
 func (c *conn) complete(st *stream) {
 	resp := &http.Response{
-		Status:        itoa(st.status) + " " + http.StatusText(st.status),
+		Status:        strconv.Itoa(st.status) + " " + http.StatusText(st.status),
 		StatusCode:    st.status,
 		Proto:         "HTTP/2.0",
 		ProtoMajor:    2,

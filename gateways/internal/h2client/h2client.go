@@ -373,7 +373,7 @@ func (t *Transport) prepare(req *http.Request) (*request, error) {
 		r.body, r.buf = b, buf
 	}
 	if len(r.body) > 0 || method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
-		r.fields = append(r.fields, hpack.HeaderField{Name: "content-length", Value: itoa(len(r.body))})
+		r.fields = append(r.fields, hpack.HeaderField{Name: "content-length", Value: strconv.Itoa(len(r.body))})
 	}
 	return r, nil
 }
@@ -417,13 +417,6 @@ func lowerHeader(k string) string {
 		return v
 	}
 	return strings.ToLower(k)
-}
-
-func itoa(n int) string {
-	if n >= 0 && n < 10 {
-		return "0123456789"[n : n+1]
-	}
-	return strconv.Itoa(n)
 }
 
 // rstError is a stream reset by the server.

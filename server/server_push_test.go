@@ -634,7 +634,12 @@ func TestUpstreamTwoNodes(t *testing.T) {
 			t.Fatalf("wake %d = %d", i, r.StatusCode)
 		}
 		if i == 0 {
-			waitFor(t, "B found the token dead", func() bool { return b.metric(t, "pnode_push_dead_tokens_total", "gateway", "apns") == 1 })
+			// B counts the dead token when the send fails and records it
+			// with the send's acknowledgement, which ends the job: until
+			// then B would still accept a relay of the token.
+			waitFor(t, "B found the token dead", func() bool {
+				return b.metric(t, "pnode_push_dead_tokens_total", "gateway", "apns") == 1 && b.metric(t, "pnode_push_queue_depth") == 0
+			})
 		}
 	}
 	waitFor(t, "A disabled the registration", func() bool { return a.svc.HasDisabled(t.Context(), crypto.PubkeyToAddress(userKey.PublicKey)) })

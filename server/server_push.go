@@ -32,6 +32,7 @@ type pusher interface {
 	MaxWakeBody() int
 	EnvelopeStored(ctx context.Context, contentTopic string, online func(common.Address) bool) error
 	Wake(ctx context.Context, token, ip string, ttl time.Duration) (string, error)
+	WakeBatch(ctx context.Context, reqs []push.WakeReq)
 	Relay(ctx context.Context, nodeKey, signature string, body []byte) (string, error)
 }
 
@@ -253,19 +254,27 @@ func (s *Server) wakeRefusal() error {
 // answer with. handleWake and the wake fast path share it, so they answer
 // alike; the fast path passes the TTL as bytes, without a copy.
 func runWake[T string | []byte](ctx context.Context, s *Server, token, ip string, ttl T) (id string, ttlSecs int64, err error) {
-	var d time.Duration
-	if len(ttl) > 0 {
-		secs, ok := parseTTLSeconds(ttl)
-		if !ok {
-			return "", 0, errf(CodeBadRequest, "TTL must be whole seconds")
-		}
-		d = time.Duration(min(secs, 1<<30)) * time.Second
+	d, err := wakeTTL(ttl)
+	if err != nil {
+		return "", 0, err
 	}
 	id, err = s.push.Wake(ctx, token, ip, d)
 	if err != nil {
 		return "", 0, pushError(err)
 	}
 	return id, int64(d / time.Second), nil
+}
+
+// wakeTTL parses a wake request's TTL header value (empty: none).
+func wakeTTL[T string | []byte](ttl T) (time.Duration, error) {
+	if len(ttl) == 0 {
+		return 0, nil
+	}
+	secs, ok := parseTTLSeconds(ttl)
+	if !ok {
+		return 0, errf(CodeBadRequest, "TTL must be whole seconds")
+	}
+	return time.Duration(min(secs, 1<<30)) * time.Second, nil
 }
 
 // handleRelay serves POST /v1/relay, where a forwarding node hands this

@@ -44,8 +44,9 @@ type stubPusher struct {
 	entered chan struct{} // "block" signals here, then waits on unblock
 	unblock chan struct{}
 
-	mu    sync.Mutex
-	calls []wakeCall // guarded by mu
+	mu      sync.Mutex
+	calls   []wakeCall // guarded by mu
+	batches int        // WakeBatch calls; guarded by mu
 }
 
 // wakeCall is one Wake call a stubPusher saw.
@@ -92,6 +93,17 @@ func (p *stubPusher) Wake(_ context.Context, tok, ip string, ttl time.Duration) 
 		return stubWakeID, nil
 	}
 	return "", push.ErrUnknownWakeToken
+}
+
+// WakeBatch answers each request as Wake does, in order.
+func (p *stubPusher) WakeBatch(ctx context.Context, reqs []push.WakeReq) {
+	p.mu.Lock()
+	p.batches++
+	p.mu.Unlock()
+	for i := range reqs {
+		r := &reqs[i]
+		r.ID, r.Err = p.Wake(ctx, r.Token, r.IP, r.TTL)
+	}
 }
 
 // takeCalls returns and forgets the calls seen so far.
@@ -288,6 +300,13 @@ func frontCases() []frontCase {
 		{name: "connection twice", raw: wakeReq("good", "Connection: keep-alive\r\nConnection: close\r\n", ""), handed: 1, status: "201"},
 		{name: "pipelined", raw: wakeReq("good", "", "") + wakeReq("nope", "", ""), fast: 2, status: "201"},
 		{name: "pipelined three", raw: wakeReq("good", "Content-Length: 2\r\n", "ab") + wakeReq("good", "TTL: 3\r\n", "") + wakeReq("full", "", ""), fast: 3, status: "201"},
+		{name: "pipelined mixed outcomes", raw: wakeReq("good1", "", "") + wakeReq("limited", "", "") + wakeReq("good2", "TTL: x\r\n", "") +
+			wakeReq("held", "", "") + wakeReq("limitedip", "", "") + wakeReq("nope", "", "") + wakeReq("full", "", "") + wakeReq("good3", "TTL: 7\r\n", ""), fast: 8, status: "201"},
+		{name: "pipelined close in the middle", raw: wakeReq("good", "", "") + wakeReq("good", "", "") + wakeReq("good", "Connection: close\r\n", "") + wakeReq("good", "", ""), fast: 3, status: "201"},
+		{name: "pipelined handoff in the middle", raw: wakeReq("good", "", "") + wakeReq("good", "", "") + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + wakeReq("good", "", ""), fast: 2, handed: 1, status: "201"},
+		{name: "pipelined body cut short", raw: wakeReq("good", "", "") + wakeReq("good", "Content-Length: 10\r\n", "abc"), fast: 2, status: "201"},
+		{name: "pipelined body over cap", raw: wakeReq("good", "", "") + wakeReq("good", "Content-Length: 5000\r\n", strings.Repeat("b", 5000)), fast: 1, handed: 1, status: "201"},
+		{name: "pipelined crlf between", raw: wakeReq("good", "", "") + "\r\n\r\n" + wakeReq("good", "Content-Length: 1\r\n", "x") + "\n" + wakeReq("nope", "", ""), fast: 3, status: "201"},
 		{name: "crlf after post", raw: wakeReq("good", "Content-Length: 2\r\n", "ab") + "\r\n" + wakeReq("good", "", ""), fast: 2, status: "201"},
 		{name: "many crlf after post", raw: wakeReq("good", "", "") + "\r\n\r\n\r\n" + wakeReq("good", "", ""), fast: 1, handed: 1, status: "201"},
 		{name: "header case", raw: "POST /v1/wake/good HTTP/1.1\r\nhOsT: x\r\nCONTENT-LENGTH: 3\r\nttl: 9\r\nconnection: CLOSE\r\n\r\nabc", fast: 1, status: "201"},
@@ -872,5 +891,44 @@ func TestWakeFrontAcceptErrors(t *testing.T) {
 	}
 	if _, err := br.ReadByte(); err != io.EOF {
 		t.Fatalf("fast-path connection after Run: %v, want EOF", err)
+	}
+}
+
+// TestWakeFrontGroups: wake requests that arrive pipelined in one read are
+// served as groups (WakeBatch), in order, at most frontGroupMax a group,
+// each answered as it would be alone.
+func TestWakeFrontGroups(t *testing.T) {
+	n := newFrontNode(t, push.DefaultMaxWakeBody)
+	const total = frontGroupMax + 10
+	var raw strings.Builder
+	var want []wakeCall
+	for i := range total {
+		tok := fmt.Sprintf("good%d", i)
+		if i%7 == 3 {
+			tok = "nope"
+		}
+		raw.WriteString(wakeReq(tok, "", ""))
+		want = append(want, wakeCall{tok, "127.0.0.1", 0})
+	}
+	got := exchange(t, n.fast, raw.String())
+	if c := strings.Count(got, "HTTP/1.1 201 Created"); c != total-(total+3)/7 {
+		t.Errorf("%d answers 201, want %d", c, total-(total+3)/7)
+	}
+	if c := strings.Count(got, "HTTP/1.1 404 "); c != (total+3)/7 {
+		t.Errorf("%d answers 404, want %d", c, (total+3)/7)
+	}
+	if calls := n.push.takeCalls(); fmt.Sprint(calls) != fmt.Sprint(want) {
+		t.Errorf("push calls %v\nwant %v", calls, want)
+	}
+	n.push.mu.Lock()
+	batches := n.push.batches
+	n.push.mu.Unlock()
+	// One write of the client's arrives in one read here; its requests
+	// need at least two groups, since one holds at most frontGroupMax.
+	if batches < 2 {
+		t.Errorf("%d WakeBatch calls, want at least 2", batches)
+	}
+	if d := n.front.served.Load(); d != total {
+		t.Errorf("fast path answered %d, want %d", d, total)
 	}
 }

@@ -50,6 +50,7 @@ type pushOptions struct {
 	maxTime       time.Duration
 	duration      time.Duration
 	conns         int
+	pipeline      int
 	installations int
 	rate          int
 	latencies     string
@@ -74,6 +75,7 @@ type PushRun struct {
 	Mode           string  `json:"mode"` // "max" (closed loop) or "rate" (open loop)
 	RateTarget     int     `json:"rate_target,omitempty"`
 	Conns          int     `json:"conns"`
+	Pipeline       int     `json:"pipeline"` // requests each connection sends at once
 	Seconds        float64 `json:"load_seconds"`
 	Accepted       int     `json:"accepted"`
 	Refused        int     `json:"refused"`
@@ -106,6 +108,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.DurationVar(&o.maxTime, "max-time", 10*time.Minute, "stop the whole run after this long")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "load time per run")
 	fs.IntVar(&o.conns, "conns", 64, "HTTP connections sending wake requests in the max-rate runs")
+	fs.IntVar(&o.pipeline, "pipeline", 1, "wake requests each connection sends at once in the max-rate runs (HTTP/1.1 pipelining; 1: one at a time)")
 	fs.IntVar(&o.installations, "installations", 1000, "registered installations (one wakeup token each)")
 	fs.IntVar(&o.rate, "rate", 1000, "wake requests per second of the latency run (0: skip it)")
 	fs.StringVar(&o.latencies, "latencies", "0,20ms", "fake provider latencies of the max-rate APNs runs (empty: none)")
@@ -115,8 +118,8 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if o.conns < 1 || o.installations < 1 || o.duration <= 0 || o.rate < 0 {
-		return usageError{errors.New("push: conns, installations and duration must be positive")}
+	if o.conns < 1 || o.pipeline < 1 || o.installations < 1 || o.duration <= 0 || o.rate < 0 {
+		return usageError{errors.New("push: conns, pipeline, installations and duration must be positive")}
 	}
 	var lats []time.Duration
 	for _, s := range strings.Split(o.latencies, ",") {
@@ -147,7 +150,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	res := PushResult{Machine: machineInfo(), Config: map[string]any{
-		"duration": o.duration.String(), "conns": o.conns, "installations": o.installations, "rate": o.rate,
+		"duration": o.duration.String(), "conns": o.conns, "pipeline": o.pipeline, "installations": o.installations, "rate": o.rate,
 		"latencies": o.latencies, "gateways": o.gateways, "node_args": o.nodeArgs.String(), "apns_connections": o.apnsConns,
 	}}
 	type plan struct {
@@ -180,7 +183,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		res.Runs = append(res.Runs, r)
 	}
 	res.Notes = append(res.Notes,
-		"load: raw HTTP/1.1 keep-alive POSTs on loopback from this process, which also runs the fake APNs/FCM (HTTP/2 + TLS): all three share the machine's cores",
+		"load: raw HTTP/1.1 keep-alive POSTs on loopback (pipelined --pipeline at a time in the max-rate runs) from this process, which also runs the fake APNs/FCM (HTTP/2 + TLS): all three share the machine's cores",
 		"the node runs with its default push settings except the per-token and per-IP wake rate limits, lifted because one loopback client sends everything")
 	if o.json {
 		return printJSON(stdout, res)
@@ -222,12 +225,13 @@ func pushRun(ctx context.Context, o pushOptions, bin, dir, gateway string, laten
 		count = fk.fcm.Count
 	}
 	host := strings.TrimPrefix(node.base, "http://")
-	conns := o.conns
+	conns, pipe := o.conns, o.pipeline
 	if rateTarget > 0 {
 		run.Mode, run.RateTarget = "rate", rateTarget
-		conns = max(8, min(o.conns, rateTarget/100))
+		conns, pipe = max(8, min(o.conns, rateTarget/100)), 1
 		run.Conns = conns
 	}
+	run.Pipeline = pipe
 
 	var rssMax atomic.Int64
 	stopRSS := make(chan struct{})
@@ -277,7 +281,14 @@ func pushRun(ctx context.Context, o pushOptions, bin, dir, gateway string, laten
 				return
 			}
 			defer w.close()
-			for i := c; lctx.Err() == nil; i += conns {
+			fail := func(err error) {
+				errs.Add(1)
+				s := err.Error()
+				firstErr.CompareAndSwap(nil, &s)
+			}
+			// Connection c sends the paths c, c+conns, c+2*conns, ...;
+			// pipelined, pipe of them at once.
+			for i := c; lctx.Err() == nil; i += conns * pipe {
 				at := time.Now()
 				if ticks != nil {
 					select {
@@ -286,17 +297,25 @@ func pushRun(ctx context.Context, o pushOptions, bin, dir, gateway string, laten
 						return
 					}
 				}
-				status, id, err := w.post(paths[i%len(paths)])
-				switch {
-				case err != nil:
-					errs.Add(1)
-					s := err.Error()
-					firstErr.CompareAndSwap(nil, &s)
+				w.buf = w.buf[:0]
+				for k := range pipe {
+					w.appendReq(paths[(i+k*conns)%len(paths)])
+				}
+				if err := w.send(); err != nil {
+					fail(err)
 					return
-				case status == 201:
-					sent[c] = append(sent[c], sentWake{id: id, at: at, answered: time.Now()})
-				default:
-					refused.Add(1)
+				}
+				for range pipe {
+					status, id, err := w.readResp()
+					switch {
+					case err != nil:
+						fail(err)
+						return
+					case status == 201:
+						sent[c] = append(sent[c], sentWake{id: id, at: at, answered: time.Now()})
+					default:
+						refused.Add(1)
+					}
 				}
 			}
 		})
@@ -548,17 +567,24 @@ func dialWake(host string) (*wakeConn, error) {
 
 func (w *wakeConn) close() { w.conn.Close() }
 
-// post sends one wake request and returns the status and the wakeup id.
-func (w *wakeConn) post(path string) (int, string, error) {
-	w.buf = append(w.buf[:0], "POST "...)
+// appendReq adds a wake request for path to the send buffer.
+func (w *wakeConn) appendReq(path string) {
+	w.buf = append(w.buf, "POST "...)
 	w.buf = append(w.buf, path...)
 	w.buf = append(w.buf, " HTTP/1.1\r\nHost: "...)
 	w.buf = append(w.buf, w.host...)
 	w.buf = append(w.buf, "\r\nContent-Length: 0\r\n\r\n"...)
+}
+
+// send writes the send buffer's requests with one write.
+func (w *wakeConn) send() error {
 	w.conn.SetDeadline(time.Now().Add(30 * time.Second))
-	if _, err := w.conn.Write(w.buf); err != nil {
-		return 0, "", err
-	}
+	_, err := w.conn.Write(w.buf)
+	return err
+}
+
+// readResp reads one response and returns its status and wakeup id.
+func (w *wakeConn) readResp() (int, string, error) {
 	line, err := w.r.ReadSlice('\n')
 	if err != nil {
 		return 0, "", err
@@ -602,7 +628,7 @@ func printPush(w io.Writer, r PushResult) {
 	var secs []section
 	for _, run := range r.Runs {
 		rows := []row{
-			{"load", fmt.Sprintf("%s, %d conns, %.1f s", run.Mode, run.Conns, run.Seconds), nil},
+			{"load", loadText(run), nil},
 			{"accepted (201)", fmt.Sprintf("%d (%.0f/s), refused %d, errors %d", run.Accepted, run.AcceptedPerSec, run.Refused, run.Errors), nil},
 			{"delivered at the fake", fmt.Sprintf("%d (%.0f wakeups/s), missing %d", run.Delivered, run.WakeupsPerSec, run.Missing), nil},
 			{"steady state", fmt.Sprintf("%.0f wakeups/s delivered", run.SteadyPerSec), nil},
@@ -618,4 +644,12 @@ func printPush(w io.Writer, r PushResult) {
 		secs = append(secs, section{title: run.Name, rows: rows})
 	}
 	printTable(w, "pnbench push: wake request -> node -> fake push service", r.Machine, secs, r.Notes)
+}
+
+// loadText describes a run's load for the table.
+func loadText(run *PushRun) string {
+	if run.Pipeline > 1 {
+		return fmt.Sprintf("%s, %d conns, %d pipelined each, %.1f s", run.Mode, run.Conns, run.Pipeline, run.Seconds)
+	}
+	return fmt.Sprintf("%s, %d conns, %.1f s", run.Mode, run.Conns, run.Seconds)
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // TestPushSmoke runs pnbench push at a tiny size against a real pnode and
-// real fakes: every accepted wakeup must reach the fake, for APNs and FCM.
+// real fakes, the max-rate runs pipelined: every accepted wakeup must
+// reach the fake, for APNs and FCM.
 func TestPushSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs pnode")
@@ -18,7 +19,7 @@ func TestPushSmoke(t *testing.T) {
 	}
 	var out, errb bytes.Buffer
 	args := []string{"--pnode", bin, "--dir", t.TempDir(), "--json", "--max-time", "120s", "--duration", "1s",
-		"--installations", "20", "--conns", "8", "--rate", "200", "--latencies", "0", "--gateways", "apns,fcm"}
+		"--installations", "20", "--conns", "8", "--pipeline", "3", "--rate", "200", "--latencies", "0", "--gateways", "apns,fcm"}
 	if err := runPush(t.Context(), args, &out, &errb); err != nil {
 		t.Fatalf("push: %v\n%s\n%s", err, out.String(), errb.String())
 	}

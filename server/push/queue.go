@@ -37,11 +37,25 @@ func (s *Service) enqueue(jobs ...*job) error {
 	if s.closing {
 		return ErrShuttingDown
 	}
-	n := int64(len(jobs))
-	if s.pending.Add(n) > int64(s.cfg.QueueSize) {
-		s.pending.Add(-n)
+	if !s.reserve(int64(len(jobs))) {
 		return ErrQueueFull
 	}
+	return s.commitJobs(jobs)
+}
+
+// reserve takes n slots of the queue, or none when fewer are free.
+func (s *Service) reserve(n int64) bool {
+	if s.pending.Add(n) > int64(s.cfg.QueueSize) {
+		s.pending.Add(-n)
+		return false
+	}
+	return true
+}
+
+// commitJobs writes jobs, whose queue slots are reserved, in one synced
+// batch and schedules them. On failure it gives the slots back. The caller
+// holds closeMu's read lock.
+func (s *Service) commitJobs(jobs []*job) error {
 	b := s.db.NewBatch()
 	for _, j := range jobs {
 		j.seq = s.nextSeq.Add(1)
@@ -50,7 +64,7 @@ func (s *Service) enqueue(jobs ...*job) error {
 	err := b.Commit(pebble.Sync)
 	b.Close()
 	if err != nil {
-		s.pending.Add(-n)
+		s.pending.Add(-int64(len(jobs)))
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	for _, j := range jobs {
@@ -94,13 +108,89 @@ func (s *Service) poolOf(reg *regRecord) poolID {
 // per-IP rate limit; ttl (0 = none) bounds how long the push service keeps
 // the wakeup for an offline device.
 func (s *Service) Wake(ctx context.Context, tok, ip string, ttl time.Duration) (string, error) {
+	j, payer, err := s.prepareWake(tok, ip, ttl)
+	if err != nil {
+		return "", err
+	}
+	if err := s.enqueue(j); err != nil {
+		s.countRefusal(err)
+		return "", err
+	}
+	return s.wakeQueued(j, payer)
+}
+
+// WakeReq is one wake request of a group for WakeBatch: Token, IP and TTL
+// in, ID and Err out, as Wake returns them.
+type WakeReq struct {
+	Token, IP string
+	TTL       time.Duration
+	ID        string
+	Err       error
+
+	j     *job
+	payer common.Address
+}
+
+// WakeBatch decides each of reqs, in order, as Wake would (rate limits,
+// token, registration, a queue slot) and queues the accepted ones with one
+// synced write: a group of pipelined wake requests shares one commit and
+// one fsync wait. A request refused alone (queue full, say) does not fail
+// the others; a failed write fails every request it held.
+func (s *Service) WakeBatch(ctx context.Context, reqs []WakeReq) {
+	s.closeMu.RLock()
+	defer s.closeMu.RUnlock()
+	jobs := make([]*job, 0, len(reqs))
+	for i := range reqs {
+		r := &reqs[i]
+		r.ID, r.j = "", nil
+		r.j, r.payer, r.Err = s.prepareWake(r.Token, r.IP, r.TTL)
+		switch {
+		case r.Err != nil:
+		case s.closing:
+			r.Err = ErrShuttingDown
+		case !s.reserve(1):
+			r.Err = ErrQueueFull
+		default:
+			jobs = append(jobs, r.j)
+			continue
+		}
+		r.j = nil
+		s.countRefusal(r.Err)
+	}
+	var err error
+	if len(jobs) > 0 {
+		err = s.commitJobs(jobs)
+	}
+	for i := range reqs {
+		r := &reqs[i]
+		if r.j == nil {
+			continue
+		}
+		if err != nil {
+			r.Err = err
+		} else {
+			r.ID, r.Err = s.wakeQueued(r.j, r.payer)
+		}
+		r.j = nil
+	}
+}
+
+func (s *Service) wakeQueued(j *job, payer common.Address) (string, error) {
+	s.metrics.acceptedWake.Inc()
+	if s.credit != nil && !s.credit.HasCredit(j.owner, payer) {
+		return j.id, heldError(j.id)
+	}
+	return j.id, nil
+}
+
+func (s *Service) prepareWake(tok, ip string, ttl time.Duration) (*job, common.Address, error) {
 	if d, ok := s.wakeLimits.allow("i"+ip, s.cfg.WakeIPRate, s.cfg.WakeIPBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateIP).Inc()
-		return "", &RateError{RetryAfter: d, PerIP: true}
+		return nil, common.Address{}, &RateError{RetryAfter: d, PerIP: true}
 	}
 	if tok == "" || len(tok) > pushwire.MaxWakeTokenLen {
 		s.metrics.refused.WithLabelValues(refusedUnknown).Inc()
-		return "", ErrUnknownWakeToken
+		return nil, common.Address{}, ErrUnknownWakeToken
 	}
 	h := sha256.Sum256([]byte(tok))
 	owner, inst, err := s.lookupWake(h)
@@ -108,34 +198,26 @@ func (s *Service) Wake(ctx context.Context, tok, ip string, ttl time.Duration) (
 		if err == ErrUnknownWakeToken {
 			s.metrics.refused.WithLabelValues(refusedUnknown).Inc()
 		}
-		return "", err
+		return nil, common.Address{}, err
 	}
 	if d, ok := s.wakeLimits.allow("t"+string(h[:]), s.cfg.WakeRate, s.cfg.WakeBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateToken).Inc()
-		return "", &RateError{RetryAfter: d}
+		return nil, common.Address{}, &RateError{RetryAfter: d}
 	}
 	reg, err := s.liveReg(owner, inst, true)
 	if err != nil {
 		if err == ErrUnknownInstallation {
 			s.metrics.refused.WithLabelValues(refusedUnknown).Inc()
-			return "", ErrUnknownWakeToken
+			return nil, common.Address{}, ErrUnknownWakeToken
 		}
-		return "", err
+		return nil, common.Address{}, err
 	}
 	j := s.newJob(kindWake)
 	j.owner, j.inst, j.pool = owner, inst, s.poolOf(reg)
 	if ttl > 0 {
 		j.expires = j.created + min(ttl, s.cfg.MaxWakeTTL).Milliseconds()
 	}
-	if err := s.enqueue(j); err != nil {
-		s.countRefusal(err)
-		return "", err
-	}
-	s.metrics.acceptedWake.Inc()
-	if s.credit != nil && !s.credit.HasCredit(owner, reg.Payer) {
-		return j.id, heldError(j.id)
-	}
-	return j.id, nil
+	return j, reg.Payer, nil
 }
 
 func (s *Service) countRefusal(err error) {

@@ -137,3 +137,69 @@ func TestQueueFullAndRates(t *testing.T) {
 		t.Fatalf("queue_full refusals = %v", got)
 	}
 }
+
+// TestWakeBatch: a group of wake requests gets, request by request, the
+// decisions Wake would give (rate limits in order, unknown tokens, a full
+// queue refusing only the requests past its room), and the accepted ones
+// are queued durably: they are there after a reopen.
+func TestWakeBatch(t *testing.T) {
+	f := newFakes(t)
+	n := newNode(t, f.apps, opts{noStart: true, cfg: func(c *push.Config) {
+		c.QueueSize = 4
+		c.WakeRate, c.WakeBurst = 0.001, 2
+		c.WakeIPRate, c.WakeIPBurst = 0.001, 100
+	}})
+	owner := newOwner()
+	n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	n.register(t, owner, pushwire.Registration{InstallationID: "j", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	a, b, c := n.wakeToken(t, owner, "i"), n.wakeToken(t, owner, "j"), n.wakeToken(t, owner, "j")
+	reqs := []push.WakeReq{
+		{Token: a, IP: "10.0.0.1", TTL: time.Minute},
+		{Token: a, IP: "10.0.0.1"},
+		{Token: a, IP: "10.0.0.1"}, // over the token's burst
+		{Token: "AAAAAAAAAAAAAAAAAAAAAAAA", IP: "10.0.0.1"},
+		{Token: b, IP: "10.0.0.1"},
+		{Token: b, IP: "10.0.0.1"},
+		{Token: c, IP: "10.0.0.1"}, // queue full: four are queued
+	}
+	n.svc.WakeBatch(t.Context(), reqs)
+	var re *push.RateError
+	for i, r := range reqs {
+		var ok bool
+		switch i {
+		case 2:
+			ok = errors.As(r.Err, &re) && !re.PerIP && r.ID == ""
+		case 3:
+			ok = errors.Is(r.Err, push.ErrUnknownWakeToken) && r.ID == ""
+		case 6:
+			ok = errors.Is(r.Err, push.ErrQueueFull) && r.ID == ""
+		default:
+			ok = r.Err == nil && len(r.ID) == 36
+		}
+		if !ok {
+			t.Errorf("request %d: id %q, err %v", i, r.ID, r.Err)
+		}
+	}
+	if got := n.counter(t, "pnode_push_refused_total", "reason", "queue_full"); got != 1 {
+		t.Errorf("queue_full refusals = %v, want 1", got)
+	}
+	n.close(t)
+	n2 := newNode(t, f.apps, opts{key: n.key, dir: n.dir})
+	if got := n2.counter(t, "pnode_push_queue_depth"); got != 4 {
+		t.Fatalf("queue depth after reopen = %v, want 4", got)
+	}
+	if err := f.apns.WaitFor(waitCtx(t), 4); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{reqs[0].ID: true, reqs[1].ID: true, reqs[4].ID: true, reqs[5].ID: true}
+	for _, d := range f.apns.Deliveries() {
+		if !want[d.ApnsID] {
+			t.Errorf("delivered %s, not one of the accepted", d.ApnsID)
+		}
+		delete(want, d.ApnsID)
+	}
+	if len(want) != 0 {
+		t.Errorf("not delivered: %v", want)
+	}
+	eventually(t, "acknowledged", func() bool { return n2.svc.PendingForTest() == 0 })
+}

@@ -161,8 +161,9 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head) (*ackCom
 	touched := make(map[common.Address]bool)
 	var disabled []*dead
 	disabling := make(map[string]bool) // registrations disabled by this group
+	var kb [9]byte
 	for _, a := range batch {
-		b.Delete(jobKey(a.j.seq), nil)
+		b.Delete(appendJobKey(kb[:0], a.j.seq), nil) // Delete copies the key
 		if d := a.dead; d != nil {
 			if d.sealed != nil {
 				h := sha256.Sum256(d.sealed)
@@ -294,7 +295,7 @@ func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt) error {
 	for i := range rs {
 		hashes[i] = rs[i].hash
 	}
-	root, _ := pushwire.MerkleTree(keccak, hashes)
+	root := pushwire.MerkleRoot(keccak, hashes)
 	sig, err := crypto.Sign(keccak([]byte(pushwire.BatchDomain), root), s.key)
 	if err != nil {
 		return err
@@ -309,9 +310,12 @@ func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt) error {
 	}
 	b.Set(batchKey(s.batchSeq), e.b, nil)
 	b.Set(nextBatchKey, binary.BigEndian.AppendUint64(nil, s.batchSeq), nil)
-	for i, nr := range rs {
+	var kb [29]byte
+	e = enc{b: make([]byte, 0, 256)}
+	for i := range rs {
+		nr := &rs[i]
 		r := &nr.r
-		e := enc{b: make([]byte, 0, 128)}
+		e.b = e.b[:0]
 		e.i(r.Time)
 		e.raw(r.Installation)
 		e.s(r.Gateway)
@@ -320,7 +324,7 @@ func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt) error {
 		e.raw(nr.hash)
 		e.u(s.batchSeq)
 		e.u(uint64(i))
-		b.Set(receiptKey(nr.payer, r.Seq), e.b, nil)
+		b.Set(appendReceiptKey(kb[:0], nr.payer, r.Seq), e.b, nil) // Set copies both
 	}
 	return nil
 }

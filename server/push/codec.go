@@ -41,7 +41,10 @@ var (
 )
 
 func regKey(owner common.Address, inst string) []byte {
-	k := make([]byte, 0, 1+20+len(inst))
+	return appendRegKey(make([]byte, 0, 1+20+len(inst)), owner, inst)
+}
+
+func appendRegKey(k []byte, owner common.Address, inst string) []byte {
 	k = append(k, famReg)
 	k = append(k, owner[:]...)
 	return append(k, inst...)
@@ -76,12 +79,21 @@ func wakeByRegPrefix(owner common.Address, inst string) []byte {
 	return append(k, inst...)
 }
 
-func jobKey(seq uint64) []byte { return binary.BigEndian.AppendUint64([]byte{famJob}, seq) }
+func jobKey(seq uint64) []byte { return appendJobKey(make([]byte, 0, 9), seq) }
+
+func appendJobKey(k []byte, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(k, famJob), seq)
+}
 
 func headKey(payer common.Address) []byte { return ownerPrefix(famHead, payer) }
 
 func receiptKey(payer common.Address, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(ownerPrefix(famReceipt, payer), seq)
+	return appendReceiptKey(make([]byte, 0, 29), payer, seq)
+}
+
+func appendReceiptKey(k []byte, payer common.Address, seq uint64) []byte {
+	k = append(append(k, famReceipt), payer[:]...)
+	return binary.BigEndian.AppendUint64(k, seq)
 }
 
 func batchKey(id uint64) []byte { return binary.BigEndian.AppendUint64([]byte{famBatch}, id) }

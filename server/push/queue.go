@@ -57,9 +57,12 @@ func (s *Service) reserve(n int64) bool {
 // holds closeMu's read lock.
 func (s *Service) commitJobs(jobs []*job) error {
 	b := s.db.NewBatch()
+	var kb [9]byte
+	vb := make([]byte, 0, 256)
 	for _, j := range jobs {
 		j.seq = s.nextSeq.Add(1)
-		b.Set(jobKey(j.seq), j.encode(), nil)
+		vb = j.appendTo(vb[:0])
+		b.Set(appendJobKey(kb[:0], j.seq), vb, nil) // Set copies both
 	}
 	err := b.Commit(pebble.Sync)
 	b.Close()

@@ -20,6 +20,11 @@ type regRecord struct {
 	Disabled  int64 // unix ms when a dead token disabled it; 0 = enabled
 
 	instHash *[32]byte // in memory: InstallationHash, set before the record is cached
+	// In memory: the opened device token, set before the record is cached
+	// (nil for a deleted record, or one that did not open). The cache is
+	// bounded, and the storage key that opens every token is in memory
+	// anyway; on disk the token stays sealed.
+	plain []byte
 }
 
 const regRecordV1 = 1
@@ -125,7 +130,12 @@ type job struct {
 const jobV1 = 1
 
 func (j *job) encode() []byte {
-	e := enc{b: make([]byte, 0, 96+len(j.inst)+len(j.sealed))}
+	return j.appendTo(make([]byte, 0, 96+len(j.inst)+len(j.sealed)))
+}
+
+// appendTo appends the job's record to b.
+func (j *job) appendTo(b []byte) []byte {
+	e := enc{b: b}
 	e.u(jobV1)
 	e.u(uint64(j.kind))
 	e.u(uint64(j.pool))

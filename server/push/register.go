@@ -181,9 +181,10 @@ func (s *Service) getReg(key []byte) (*regRecord, error) {
 // enabled is set, not disabled, through the read cache. The record must not
 // be modified.
 func (s *Service) liveReg(owner common.Address, inst string, enabled bool) (*regRecord, error) {
-	key := regKey(owner, inst)
-	r, ok := s.regs.get(key)
+	var kb [1 + 20 + pushwire.MaxInstallationIDLen]byte
+	r, ok := s.regs.get(appendRegKey(kb[:0], owner, inst))
 	if !ok {
+		key := regKey(owner, inst)
 		gen := &s.regGens[stripeOf(owner)]
 		g := gen.Load()
 		var err error
@@ -191,7 +192,7 @@ func (s *Service) liveReg(owner common.Address, inst string, enabled bool) (*reg
 			return nil, err
 		}
 		if r != nil {
-			r.withInstHash(owner, inst)
+			s.withMemo(r, owner, key)
 			s.regs.fill(key, r, gen, g)
 		}
 	}
@@ -207,15 +208,18 @@ func (s *Service) regWritten(owner common.Address, key []byte, r *regRecord) {
 	// Bump first: a reader that read the store before the commit either
 	// filled before this point (and put overwrites it) or fails its check.
 	s.regGens[stripeOf(owner)].Add(1)
-	r.withInstHash(owner, string(key[1+len(owner):]))
+	s.withMemo(r, owner, key)
 	s.regs.put(key, r)
 }
 
-// withInstHash sets the record's receipt installation hash; the record is
-// not yet shared.
-func (r *regRecord) withInstHash(owner common.Address, inst string) {
-	h := InstallationHash(owner, inst)
+// withMemo sets what the record keeps in memory, the receipt installation
+// hash and the opened device token, before the record is shared.
+func (s *Service) withMemo(r *regRecord, owner common.Address, key []byte) {
+	h := InstallationHash(owner, string(key[1+len(owner):]))
 	r.instHash = &h
+	if !r.Deleted {
+		r.plain, _ = s.open(r.Token, key)
+	}
 }
 
 // countInstallations counts owner's live registrations.

@@ -264,10 +264,11 @@ func (s *Service) resolve(j *job) (*target, error) {
 	if app == nil {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownApp, reg.AppID)
 	}
-	key := regKey(j.owner, j.inst)
-	tok, err := s.open(reg.Token, key)
-	if err != nil {
-		return nil, errCorrupt
+	tok := reg.plain
+	if tok == nil {
+		if tok, err = s.open(reg.Token, regKey(j.owner, j.inst)); err != nil {
+			return nil, errCorrupt
+		}
 	}
 	t := &target{app: app, payer: reg.Payer, version: reg.Version}
 	if reg.instHash != nil {

@@ -400,6 +400,26 @@ func MerkleTree(h Hasher, receiptHashes [][]byte) (root []byte, proofs [][][]byt
 	return level[0], proofs
 }
 
+// MerkleRoot returns MerkleTree's root without building the proofs.
+func MerkleRoot(h Hasher, receiptHashes [][]byte) []byte {
+	if len(receiptHashes) == 0 {
+		return nil
+	}
+	level := append([][]byte(nil), receiptHashes...)
+	for len(level) > 1 {
+		next := level[:0]
+		for j := 0; j < len(level); j += 2 {
+			if j+1 < len(level) {
+				next = append(next, Node(h, level[j], level[j+1]))
+			} else {
+				next = append(next, level[j])
+			}
+		}
+		level = next
+	}
+	return level[0]
+}
+
 // ProofRoot recomputes the root from a receipt hash, its leaf index, the
 // number of leaves n and the proof. n tells where a node was promoted
 // without a sibling; a wrong n only yields a wrong root.

@@ -17,6 +17,9 @@ func TestMerkleProofs(t *testing.T) {
 			hashes[i] = crypto.Keccak256([]byte(fmt.Sprint(n, i)))
 		}
 		root, proofs := MerkleTree(crypto.Keccak256, hashes)
+		if r := MerkleRoot(crypto.Keccak256, hashes); !bytes.Equal(r, root) {
+			t.Fatalf("n=%d: MerkleRoot %x, MerkleTree's root %x", n, r, root)
+		}
 		for i := range hashes {
 			got, err := ProofRoot(crypto.Keccak256, hashes[i], i, n, proofs[i])
 			if err != nil || !bytes.Equal(got, root) {

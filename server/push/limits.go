@@ -30,9 +30,12 @@ func newLimiter(now func() time.Time) *limiter {
 	return &limiter{now: now, buckets: make(map[string]*bucket), lastSweep: now()}
 }
 
-// allow takes one token from key's bucket (rate r per second, burst b) or
-// returns the wait until one is available.
-func (l *limiter) allow(key string, r float64, b int) (time.Duration, bool) {
+// allow takes one token from the bucket of kind and key (rate r per
+// second, burst b) or returns the wait until one is available. kind keeps
+// different limits on one limiter apart.
+func (l *limiter) allow(kind byte, key string, r float64, b int) (time.Duration, bool) {
+	var kb [72]byte
+	k := append(append(kb[:0], kind), key...)
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -44,18 +47,19 @@ func (l *limiter) allow(key string, r float64, b int) (time.Duration, bool) {
 		}
 		l.lastSweep = now
 	}
-	bk := l.buckets[key]
+	bk := l.buckets[string(k)] // no allocation for the lookup
 	if bk == nil {
 		bk = &bucket{lim: rate.NewLimiter(rate.Limit(r), b)}
-		l.buckets[key] = bk
+		l.buckets[string(k)] = bk
 	}
 	bk.used = now
-	res := bk.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return d, false
+	if bk.lim.AllowN(now, 1) {
+		return 0, true
 	}
-	return 0, true
+	res := bk.lim.ReserveN(now, 1)
+	d := res.DelayFrom(now)
+	res.CancelAt(now)
+	return max(d, time.Nanosecond), false
 }
 
 // instKey names an installation in memory.

@@ -187,7 +187,7 @@ func (s *Service) wakeQueued(j *job, payer common.Address) (string, error) {
 }
 
 func (s *Service) prepareWake(tok, ip string, ttl time.Duration) (*job, common.Address, error) {
-	if d, ok := s.wakeLimits.allow("i"+ip, s.cfg.WakeIPRate, s.cfg.WakeIPBurst); !ok {
+	if d, ok := s.wakeLimits.allow('i', ip, s.cfg.WakeIPRate, s.cfg.WakeIPBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateIP).Inc()
 		return nil, common.Address{}, &RateError{RetryAfter: d, PerIP: true}
 	}
@@ -203,7 +203,7 @@ func (s *Service) prepareWake(tok, ip string, ttl time.Duration) (*job, common.A
 		}
 		return nil, common.Address{}, err
 	}
-	if d, ok := s.wakeLimits.allow("t"+string(h[:]), s.cfg.WakeRate, s.cfg.WakeBurst); !ok {
+	if d, ok := s.wakeLimits.allow('t', string(h[:]), s.cfg.WakeRate, s.cfg.WakeBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateToken).Inc()
 		return nil, common.Address{}, &RateError{RetryAfter: d}
 	}

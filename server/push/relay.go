@@ -115,7 +115,7 @@ func (s *Service) Relay(ctx context.Context, nodeKey, signature string, body []b
 	if len(s.allow) > 0 && !s.allow[from] {
 		return "", ErrRelayForbidden
 	}
-	if d, ok := s.relayLimits.allow(string(from[:]), s.cfg.RelayRate, s.cfg.RelayBurst); !ok {
+	if d, ok := s.relayLimits.allow('n', string(from[:]), s.cfg.RelayRate, s.cfg.RelayBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateRelay).Inc()
 		return "", &RateError{RetryAfter: d}
 	}

@@ -260,6 +260,12 @@ func Open(dir string, cfg Config, deps Deps) (*Service, error) {
 		// and less kernel CPU per wakeup, for at most that much latency.
 		WALMinSyncInterval: func() time.Duration { return walMinSyncInterval },
 	}
+	// Queue records are deleted milliseconds after they are written, so
+	// flushed tables are dense with their tombstones, and pebble would
+	// rewrite them just to drop those. Nothing iterates over the queue's
+	// keys but the scan at open, and ordinary compactions drop the
+	// tombstones at the bottom level anyway.
+	opts.Experimental.TombstoneDenseCompactionThreshold = -1
 	for i := range opts.Levels {
 		// Point reads (registrations, tokens, receipts) skip tables by filter.
 		opts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)

@@ -1,6 +1,7 @@
 package push
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -31,11 +32,16 @@ type target struct {
 
 // workLoop is one worker of pool p; it runs until Close cancels s.ctx.
 func (s *Service) workLoop(p poolID) {
+	// Each send's deadline context registers with its parent until the
+	// send ends. A parent per worker keeps that off s.ctx, which every
+	// worker would otherwise lock on every send.
+	ctx, cancel := context.WithCancel(s.ctx)
+	defer cancel()
 	for {
 		select {
 		case j := <-s.pools[p]:
 			s.busy.Add(1)
-			s.process(p, j)
+			s.process(ctx, p, j)
 			s.busy.Add(-1)
 		case <-s.ctx.Done():
 			return
@@ -44,7 +50,7 @@ func (s *Service) workLoop(p poolID) {
 }
 
 // process sends one job and decides what happens to it.
-func (s *Service) process(p poolID, j *job) {
+func (s *Service) process(ctx context.Context, p poolID, j *job) {
 	now := s.now()
 	if now.UnixMilli()-j.created > s.cfg.MaxAge.Milliseconds() {
 		s.finalFail(j, p, reasonAge)
@@ -86,9 +92,9 @@ func (s *Service) process(p poolID, j *job) {
 	}
 	start := time.Now()
 	if p == poolRelay {
-		err = s.forward(s.ctx, t, j)
+		err = s.forward(ctx, t, j)
 	} else {
-		err = t.app.Sender.Send(s.ctx, t.n)
+		err = t.app.Sender.Send(ctx, t.n)
 	}
 	s.metrics.latencyBy[p].Observe(time.Since(start).Seconds())
 	if s.ctx.Err() != nil {

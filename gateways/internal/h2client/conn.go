@@ -532,6 +532,19 @@ func (c *conn) lookup(id uint32) *stream {
 	return c.streams[id]
 }
 
+// knownReplyHeaders maps the header names push services reply with to their
+// canonical form, which http.CanonicalHeaderKey would allocate anew for
+// each reply.
+var knownReplyHeaders = map[string]string{
+	"apns-id":        "Apns-Id",
+	"apns-unique-id": "Apns-Unique-Id",
+	"content-type":   "Content-Type",
+	"content-length": "Content-Length",
+	"retry-after":    "Retry-After",
+	"date":           "Date",
+	"server":         "Server",
+}
+
 func (c *conn) onHeaders(f *http2.MetaHeadersFrame) {
 	st := c.lookup(f.StreamID)
 	if st == nil {
@@ -565,7 +578,10 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) {
 	fields := f.RegularFields()
 	st.header = make(http.Header, len(fields))
 	for _, hf := range fields {
-		k := http.CanonicalHeaderKey(hf.Name)
+		k, ok := knownReplyHeaders[hf.Name]
+		if !ok {
+			k = http.CanonicalHeaderKey(hf.Name)
+		}
 		st.header[k] = append(st.header[k], hf.Value)
 	}
 	if f.StreamEnded() {
@@ -595,8 +611,12 @@ func (c *conn) onData(f *http2.DataFrame) {
 
 // complete hands the caller its reply.
 func (c *conn) complete(st *stream) {
+	status := "200 OK"
+	if st.status != 200 {
+		status = strconv.Itoa(st.status) + " " + http.StatusText(st.status)
+	}
 	resp := &http.Response{
-		Status:        strconv.Itoa(st.status) + " " + http.StatusText(st.status),
+		Status:        status,
 		StatusCode:    st.status,
 		Proto:         "HTTP/2.0",
 		ProtoMajor:    2,

@@ -2,6 +2,8 @@ package h2client
 
 import (
 	"bytes"
+	"net/http"
+	"testing"
 
 	"golang.org/x/net/http2/hpack"
 )
@@ -17,4 +19,12 @@ func encodeHeaders(kv ...string) []byte {
 		enc.WriteField(hpack.HeaderField{Name: kv[i], Value: kv[i+1], Sensitive: true})
 	}
 	return buf.Bytes()
+}
+
+func TestKnownReplyHeadersCanonical(t *testing.T) {
+	for name, canon := range knownReplyHeaders {
+		if got := http.CanonicalHeaderKey(name); got != canon {
+			t.Errorf("%s: %s, CanonicalHeaderKey gives %s", name, canon, got)
+		}
+	}
 }

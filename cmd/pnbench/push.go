@@ -175,9 +175,15 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	for i, p := range plans {
-		r, err := pushRun(ctx, o, bin, filepath.Join(parent, fmt.Sprintf("run%d", i)), p.gateway, p.latency, p.rate)
+		dir := filepath.Join(parent, fmt.Sprintf("run%d", i))
+		r, err := pushRun(ctx, o, bin, dir, p.gateway, p.latency, p.rate)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if !o.keep {
+			// Deleted now, the run's files leave no dirty pages for the
+			// kernel to write back while the next run measures its fsyncs.
+			os.RemoveAll(dir)
 		}
 		r.Name = p.name
 		res.Runs = append(res.Runs, r)

@@ -621,7 +621,8 @@ func TestWakeFrontShutdownMidHead(t *testing.T) {
 
 // TestWakeFrontRealPush: with the real push relay, a wake request on a
 // keep-alive connection is served by the fast path and delivered, and the
-// GET that follows on the same connection is handed to net/http.
+// GET that follows on the same connection is handed to net/http; then a
+// pipelined burst is served and delivered.
 func TestWakeFrontRealPush(t *testing.T) {
 	got := make(chan *wakeFront, 1)
 	wakeFrontHook = func(f *wakeFront) { got <- f }
@@ -670,6 +671,63 @@ func TestWakeFrontRealPush(t *testing.T) {
 	fakeWait(t, fake, 1)
 	if id := fake.Deliveries()[0].ApnsID; "/v1/wake/message/"+id != loc {
 		t.Fatalf("delivered apns-id %s, answered %s", id, loc)
+	}
+
+	// Pipelined on a second connection: one write carries 11 wake requests
+	// (one with an unknown token, one with a bad TTL, and nine that bring
+	// the token to its burst of ten); the relay queues the accepted ones as
+	// a group, and each is answered in order and delivered.
+	c2, err := net.Dial("tcp", strings.TrimPrefix(n.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	c2.SetDeadline(time.Now().Add(10 * time.Second))
+	var burst strings.Builder
+	for i := range 11 {
+		path, ttl := wt.Path, ""
+		switch i {
+		case 4:
+			path = "/v1/wake/AAAAAAAAAAAAAAAAAAAAAAAA"
+		case 7:
+			ttl = "TTL: soon\r\n"
+		}
+		burst.WriteString("POST " + path + " HTTP/1.1\r\nHost: x\r\n" + ttl + "\r\n")
+	}
+	served = front.served.Load()
+	io.WriteString(c2, burst.String())
+	br2 := bufio.NewReader(c2)
+	ids := map[string]bool{}
+	for i := range 11 {
+		resp, err := http.ReadResponse(br2, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		want := 201
+		switch i {
+		case 4:
+			want = 404
+		case 7:
+			want = 400
+		}
+		if resp.StatusCode != want {
+			t.Fatalf("pipelined request %d: %d, want %d", i, resp.StatusCode, want)
+		}
+		if want == 201 {
+			ids[strings.TrimPrefix(resp.Header.Get("Location"), "/v1/wake/message/")] = true
+		}
+	}
+	if s := front.served.Load() - served; s != 11 {
+		t.Fatalf("fast path answered %d pipelined requests, want 11", s)
+	}
+	fakeWait(t, fake, 10)
+	for _, d := range fake.Deliveries()[1:] {
+		delete(ids, d.ApnsID)
+	}
+	if len(ids) != 0 {
+		t.Fatalf("answered 201 but not delivered: %v", ids)
 	}
 }
 

@@ -1,6 +1,7 @@
 package push
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -311,22 +312,57 @@ func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt) error {
 	b.Set(batchKey(s.batchSeq), e.b, nil)
 	b.Set(nextBatchKey, binary.BigEndian.AppendUint64(nil, s.batchSeq), nil)
 	var kb [29]byte
-	e = enc{b: make([]byte, 0, 256)}
+	e = enc{b: make([]byte, 0, 128)}
 	for i := range rs {
 		nr := &rs[i]
 		r := &nr.r
-		e.b = e.b[:0]
+		e.b = append(e.b[:0], receiptV2)
 		e.i(r.Time)
 		e.raw(r.Installation)
 		e.s(r.Gateway)
 		e.s(r.Outcome)
-		e.raw(r.PrevHash)
-		e.raw(nr.hash)
 		e.u(s.batchSeq)
 		e.u(uint64(i))
 		b.Set(appendReceiptKey(kb[:0], nr.payer, r.Seq), e.b, nil) // Set copies both
 	}
 	return nil
+}
+
+// receiptV2 starts a receipt record that holds neither its hash nor the
+// previous one: its hash is in its batch record (at its index), and the
+// previous hash is the hash of the payer's receipt before it. A record
+// without the marker (written before it) starts with its time, a varint
+// of a unix-ms time, whose first byte always has the high bit set, and
+// holds both hashes.
+const receiptV2 = 2
+
+// storedReceipt is a decoded receipt record.
+type storedReceipt struct {
+	time             int64
+	inst             []byte
+	gateway, outcome string
+	prev, hash       []byte // only in records written before receiptV2
+	batch            uint64
+	idx              int
+}
+
+func decodeReceipt(v []byte) (storedReceipt, error) {
+	var r storedReceipt
+	d := dec{b: v}
+	v2 := len(v) > 0 && v[0] == receiptV2
+	if v2 {
+		d.b = v[1:]
+	}
+	r.time = d.i()
+	r.inst = d.raw(32)
+	r.gateway = d.s()
+	r.outcome = d.s()
+	if !v2 {
+		r.prev = d.raw(32)
+		r.hash = d.raw(32)
+	}
+	r.batch, r.idx = d.u(), int(d.u())
+	return r, d.done("receipt")
 }
 
 // Receipts returns up to limit receipts of payer's chain from seq fromSeq
@@ -353,6 +389,43 @@ func (s *Service) Receipts(ctx context.Context, payer common.Address, fromSeq ui
 	}
 	end := min(last, fromSeq+uint64(limit)-1)
 	batches := make(map[uint64]*batchRec)
+	batch := func(id uint64) (*batchRec, error) {
+		br := batches[id]
+		if br == nil {
+			var err error
+			if br, err = s.loadBatch(id); err != nil {
+				return nil, err
+			}
+			batches[id] = br
+		}
+		return br, nil
+	}
+	// hashOf returns a stored receipt's hash, checked against its batch.
+	hashOf := func(sr *storedReceipt) (*batchRec, []byte, error) {
+		br, err := batch(sr.batch)
+		if err != nil {
+			return nil, nil, err
+		}
+		if sr.idx >= len(br.hashes) || sr.hash != nil && !bytes.Equal(sr.hash, br.hashes[sr.idx]) {
+			return nil, nil, errCorrupt
+		}
+		return br, br.hashes[sr.idx], nil
+	}
+	prev := make([]byte, 32) // the previous hash of the chain's first receipt
+	if fromSeq > 1 {
+		v, closer, err := s.db.Get(receiptKey(payer, fromSeq-1))
+		if err != nil {
+			return nil, fmt.Errorf("%w: receipt %d: %w", errCorrupt, fromSeq-1, err)
+		}
+		sr, err := decodeReceipt(v)
+		if err == nil {
+			_, prev, err = hashOf(&sr)
+		}
+		closer.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
 	prefix := ownerPrefix(famReceipt, payer)
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: receiptKey(payer, fromSeq), UpperBound: receiptKey(payer, end+1)})
 	if err != nil {
@@ -361,44 +434,46 @@ func (s *Service) Receipts(ctx context.Context, payer common.Address, fromSeq ui
 	defer it.Close()
 	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
-		if len(k) != len(prefix)+8 {
+		if len(k) != len(prefix)+8 || beUint64(k[len(prefix):]) != fromSeq+uint64(len(out)) {
 			return nil, errCorrupt
 		}
-		d := dec{b: it.Value()}
-		r := pushwire.Receipt{Payer: payer.Hex(), Seq: beUint64(k[len(prefix):])}
-		r.Time = d.i()
-		r.Installation = append([]byte(nil), d.raw(32)...)
-		r.Gateway = d.s()
-		r.Outcome = d.s()
-		r.PrevHash = append([]byte(nil), d.raw(32)...)
-		r.Hash = append([]byte(nil), d.raw(32)...)
-		bid, idx := d.u(), int(d.u())
-		if err := d.done("receipt"); err != nil {
+		sr, err := decodeReceipt(it.Value())
+		if err != nil {
 			return nil, err
 		}
-		br := batches[bid]
-		if br == nil {
-			if br, err = s.loadBatch(bid); err != nil {
-				return nil, err
-			}
-			batches[bid] = br
+		br, hash, err := hashOf(&sr)
+		if err != nil {
+			return nil, err
 		}
-		if idx >= len(br.proofs) {
+		if sr.prev != nil && !bytes.Equal(sr.prev, prev) {
 			return nil, errCorrupt
 		}
-		r.Sig = pushwire.BatchSig{Root: br.root, Index: idx, Size: len(br.proofs), Signature: br.sig}
-		r.Sig.Proof = make([]wire.Bytes, len(br.proofs[idx]))
-		for i, p := range br.proofs[idx] {
+		r := pushwire.Receipt{
+			Payer: payer.Hex(), Seq: beUint64(k[len(prefix):]), Time: sr.time,
+			Installation: bytes.Clone(sr.inst), Gateway: sr.gateway, Outcome: sr.outcome,
+			PrevHash: prev, Hash: hash,
+		}
+		prev = hash
+		r.Sig = pushwire.BatchSig{Root: br.root, Index: sr.idx, Size: len(br.proofs), Signature: br.sig}
+		r.Sig.Proof = make([]wire.Bytes, len(br.proofs[sr.idx]))
+		for i, p := range br.proofs[sr.idx] {
 			r.Sig.Proof[i] = p
 		}
 		out = append(out, r)
 	}
-	return out, it.Error()
+	if err := it.Error(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	if uint64(len(out)) != end-fromSeq+1 {
+		return nil, errCorrupt // a durable receipt is missing
+	}
+	return out, nil
 }
 
 type batchRec struct {
 	root   []byte
 	sig    []byte
+	hashes [][]byte // the receipts' hashes, in order
 	proofs [][][]byte
 }
 
@@ -421,6 +496,7 @@ func (s *Service) loadBatch(id uint64) (*batchRec, error) {
 	if err := d.done("receipt batch"); err != nil {
 		return nil, err
 	}
+	br.hashes = hashes
 	_, br.proofs = pushwire.MerkleTree(keccak, hashes)
 	return br, nil
 }

@@ -493,3 +493,69 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestReceiptsOldLayout: receipts stored in the layout written before the
+// hashes were left out of each record are served the same, alone or mixed
+// with new ones, from any starting point; a stored hash that disagrees with
+// the batch or the chain is corruption.
+func TestReceiptsOldLayout(t *testing.T) {
+	f := newFakes(t)
+	n := newNode(t, f.apps, opts{})
+	owner := newOwner()
+	n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	tok := n.wakeToken(t, owner, "i")
+	for range 5 {
+		if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var want []pushwire.Receipt
+	eventually(t, "receipts", func() bool {
+		want, _ = n.svc.Receipts(t.Context(), owner, 1, 10)
+		return len(want) == 5
+	})
+	nodeKey := crypto.CompressPubkey(&n.key.PublicKey)
+	if err := client.VerifyReceipts(nodeKey, nil, want); err != nil {
+		t.Fatal(err)
+	}
+	// Receipts 2 and 4 in the old layout, the others new.
+	for _, i := range []int{1, 3} {
+		if err := n.svc.RewriteReceiptForTest(owner, want[i], want[i].PrevHash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for from := 1; from <= 5; from++ {
+		got, err := n.svc.Receipts(t.Context(), owner, uint64(from), 10)
+		if err != nil {
+			t.Fatalf("from %d: %v", from, err)
+		}
+		if g, w := mustJSON(t, got), mustJSON(t, want[from-1:]); g != w {
+			t.Fatalf("from %d:\n got %s\nwant %s", from, g, w)
+		}
+	}
+	// An old record whose previous hash is not the chain's.
+	if err := n.svc.RewriteReceiptForTest(owner, want[3], want[1].Hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.svc.Receipts(t.Context(), owner, 1, 10); err == nil {
+		t.Fatal("a broken chain was served")
+	}
+	// An old record whose hash is not its batch's.
+	bad := want[3]
+	bad.Hash = want[2].Hash
+	if err := n.svc.RewriteReceiptForTest(owner, bad, want[3].PrevHash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n.svc.Receipts(t.Context(), owner, 5, 10); err == nil {
+		t.Fatal("a receipt whose hash is not its batch's was served as the previous one")
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -2,6 +2,9 @@ package push
 
 import (
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/pnmarket/pnmarket/server/push/pushwire"
 )
 
 // QueuedForTest returns the jobs in the store's queue, in order.
@@ -25,3 +28,28 @@ func (s *Service) DBForTest() *pebble.DB { return s.db }
 
 // SendAtForTest is when a queued job may be sent (unix ms).
 func (j *job) SendAtForTest() int64 { return max(j.notBefore, j.created) }
+
+// RewriteReceiptForTest rewrites a stored receipt in the layout written
+// before receiptV2 (both hashes stored), with prev as its previous hash.
+func (s *Service) RewriteReceiptForTest(payer common.Address, r pushwire.Receipt, prev []byte) error {
+	key := receiptKey(payer, r.Seq)
+	v, closer, err := s.db.Get(key)
+	if err != nil {
+		return err
+	}
+	sr, err := decodeReceipt(v)
+	closer.Close()
+	if err != nil {
+		return err
+	}
+	e := enc{}
+	e.i(r.Time)
+	e.raw(r.Installation)
+	e.s(r.Gateway)
+	e.s(r.Outcome)
+	e.raw(prev)
+	e.raw(r.Hash)
+	e.u(sr.batch)
+	e.u(uint64(sr.idx))
+	return s.db.Set(key, e.b, pebble.Sync)
+}

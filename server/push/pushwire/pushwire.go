@@ -387,17 +387,22 @@ func MerkleTree(h Hasher, receiptHashes [][]byte) (root []byte, proofs [][][]byt
 			}
 			pos[i] /= 2
 		}
-		next := make([][]byte, 0, (len(level)+1)/2)
-		for j := 0; j < len(level); j += 2 {
-			if j+1 < len(level) {
-				next = append(next, Node(h, level[j], level[j+1]))
-			} else {
-				next = append(next, level[j])
-			}
-		}
-		level = next
+		level = nextLevel(h, make([][]byte, 0, (len(level)+1)/2), level)
 	}
 	return level[0], proofs
+}
+
+// nextLevel appends to dst the level above level: neighbours paired left
+// to right, an odd last node promoted unchanged. dst may be level[:0].
+func nextLevel(h Hasher, dst, level [][]byte) [][]byte {
+	for j := 0; j < len(level); j += 2 {
+		if j+1 < len(level) {
+			dst = append(dst, Node(h, level[j], level[j+1]))
+		} else {
+			dst = append(dst, level[j])
+		}
+	}
+	return dst
 }
 
 // MerkleRoot returns MerkleTree's root without building the proofs.
@@ -407,15 +412,7 @@ func MerkleRoot(h Hasher, receiptHashes [][]byte) []byte {
 	}
 	level := append([][]byte(nil), receiptHashes...)
 	for len(level) > 1 {
-		next := level[:0]
-		for j := 0; j < len(level); j += 2 {
-			if j+1 < len(level) {
-				next = append(next, Node(h, level[j], level[j+1]))
-			} else {
-				next = append(next, level[j])
-			}
-		}
-		level = next
+		level = nextLevel(h, level[:0], level)
 	}
 	return level[0]
 }

@@ -30,6 +30,9 @@ type metrics struct {
 	published      *prometheus.CounterVec // outcome
 	publishSeconds prometheus.Histogram
 	historySeconds prometheus.Histogram
+	wakeFast       prometheus.Counter // wake requests the fast path answered
+	wakeGrouped    prometheus.Counter // of those, answered in a pipelined group of two or more
+	wakeHandoffs   prometheus.Counter // connections the fast path handed to net/http
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -57,6 +60,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "pnode_history_query_seconds", Help: "Store time of one history page.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
 		}),
+		wakeFast: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pnode_wake_fast_requests_total", Help: "Wake requests answered by the HTTP/1.1 fast path.",
+		}),
+		wakeGrouped: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pnode_wake_pipelined_requests_total", Help: "Wake requests the fast path answered in a pipelined group of two or more (one commit, one write).",
+		}),
+		wakeHandoffs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pnode_wake_handoffs_total", Help: "Connections the wake fast path handed to the general HTTP server.",
+		}),
 	}
 	for _, r := range []string{dropSlowConsumer, dropFrameTooLarge, dropAuthTimeout, dropKeepalive} {
 		m.dropped.WithLabelValues(r)
@@ -67,7 +79,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	for _, o := range []string{publishStored, publishDuplicate, publishEphemeral} {
 		m.published.WithLabelValues(o)
 	}
-	for _, c := range []prometheus.Collector{m.sessions, m.requests, m.dropped, m.auth, m.published, m.publishSeconds, m.historySeconds} {
+	for _, c := range []prometheus.Collector{m.sessions, m.requests, m.dropped, m.auth, m.published, m.publishSeconds, m.historySeconds,
+		m.wakeFast, m.wakeGrouped, m.wakeHandoffs} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -478,6 +478,10 @@ func (f *wakeFront) serveConn(c *frontConn) {
 			buf.w = appendWakeResponse(buf.w, now, g.id, g.secs, g.err, announce && i == last)
 		}
 		f.served.Add(int64(len(buf.group)))
+		f.s.metrics.wakeFast.Add(float64(len(buf.group)))
+		if len(buf.group) > 1 {
+			f.s.metrics.wakeGrouped.Add(float64(len(buf.group)))
+		}
 		conn.SetWriteDeadline(now.Add(f.writeTimeout))
 		if _, err := conn.Write(buf.w); err != nil || closeAfter {
 			putFrontBuf(buf)
@@ -580,6 +584,7 @@ func (f *wakeFront) handOff(c *frontConn, buf *frontBuf) {
 	c.conn.SetReadDeadline(time.Time{})
 	c.conn.SetWriteDeadline(time.Time{})
 	f.handedOff.Add(1)
+	f.s.metrics.wakeHandoffs.Inc()
 	select {
 	case f.handoff <- hc:
 	case <-f.closed:

@@ -23,6 +23,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pnmarket/pnmarket/server/push"
 	"github.com/pnmarket/pnmarket/server/push/pushwire"
@@ -393,6 +394,10 @@ func TestWakeFrontDifferential(t *testing.T) {
 				t.Errorf("net/http answered %.60q, want status %q", want, tc.status)
 			}
 		})
+	}
+	m := n.srv.metrics
+	if fast, handed := testutil.ToFloat64(m.wakeFast), testutil.ToFloat64(m.wakeHandoffs); fast != float64(n.front.served.Load()) || handed != float64(n.front.handedOff.Load()) {
+		t.Errorf("metrics: %v answered, %v handed off; the fast path counted %d and %d", fast, handed, n.front.served.Load(), n.front.handedOff.Load())
 	}
 }
 
@@ -988,5 +993,9 @@ func TestWakeFrontGroups(t *testing.T) {
 	}
 	if d := n.front.served.Load(); d != total {
 		t.Errorf("fast path answered %d, want %d", d, total)
+	}
+	m := n.srv.metrics
+	if fast, grouped := testutil.ToFloat64(m.wakeFast), testutil.ToFloat64(m.wakeGrouped); fast != total || grouped < frontGroupMax+2 || grouped > total {
+		t.Errorf("metrics: %v answered by the fast path, %v in groups; want %d and at least %d", fast, grouped, total, frontGroupMax+2)
 	}
 }

@@ -259,6 +259,12 @@ func runWake[T string | []byte](ctx context.Context, s *Server, token, ip string
 		return "", 0, err
 	}
 	id, err = s.push.Wake(ctx, token, ip, d)
+	return wakeAnswer(id, d, err)
+}
+
+// wakeAnswer is what a wake request is answered with once the relay queued
+// it as id with TTL d, or refused it with err.
+func wakeAnswer(id string, d time.Duration, err error) (string, int64, error) {
 	if err != nil {
 		return "", 0, pushError(err)
 	}

@@ -560,10 +560,7 @@ func (f *wakeFront) serveGroup(ip string, buf *frontBuf) {
 		}
 		w := &batch[k]
 		k++
-		r.id, r.secs, r.err = w.ID, int64(w.TTL/time.Second), nil
-		if w.Err != nil {
-			r.id, r.secs, r.err = "", 0, pushError(w.Err)
-		}
+		r.id, r.secs, r.err = wakeAnswer(w.ID, w.TTL, w.Err)
 	}
 	buf.batch = batch
 }

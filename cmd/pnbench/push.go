@@ -279,19 +279,17 @@ func pushRun(ctx context.Context, o pushOptions, bin, dir, gateway string, laten
 	var wg sync.WaitGroup
 	for c := range conns {
 		wg.Go(func() {
-			w, err := dialWake(host)
-			if err != nil {
-				errs.Add(1)
-				s := err.Error()
-				firstErr.CompareAndSwap(nil, &s)
-				return
-			}
-			defer w.close()
 			fail := func(err error) {
 				errs.Add(1)
 				s := err.Error()
 				firstErr.CompareAndSwap(nil, &s)
 			}
+			w, err := dialWake(host)
+			if err != nil {
+				fail(err)
+				return
+			}
+			defer w.close()
 			// Connection c sends the paths c, c+conns, c+2*conns, ...;
 			// pipelined, pipe of them at once.
 			for i := c; lctx.Err() == nil; i += conns * pipe {

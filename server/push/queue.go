@@ -145,7 +145,7 @@ func (s *Service) WakeBatch(ctx context.Context, reqs []WakeReq) {
 	jobs := make([]*job, 0, len(reqs))
 	for i := range reqs {
 		r := &reqs[i]
-		r.ID, r.j = "", nil
+		r.ID = ""
 		r.j, r.payer, r.Err = s.prepareWake(r.Token, r.IP, r.TTL)
 		switch {
 		case r.Err != nil:

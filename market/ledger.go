@@ -2,6 +2,7 @@ package market
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -293,10 +294,11 @@ type Ledger struct {
 	// memory and not yet handed to a batch; flushing those in the batch the flusher is
 	// committing; dirty the accounts changed since their last write. Every account whose spend
 	// includes a pending charge is dirty, so the batch that writes an id writes its spend too.
-	pending  map[string]int64
-	flushing map[string]int64
+	pending  map[string]pendingCharge
+	flushing map[string]pendingCharge
 	dirty    map[common.Address]struct{}
 	spare    map[common.Address]struct{} // an empty dirty set for the next swap
+	sortBuf  []chargeRef                 // addPendingLocked's scratch, kept for the next batch
 	sc       ledgerScratch               // guarded by mu
 
 	kick      chan struct{} // something became dirty: flush within flushInterval
@@ -365,6 +367,7 @@ const (
 	famAccount = 'a' // 'a' payer(20) -> account JSON
 	famCharge  = 'd' // 'd' id -> unix ms (8)
 	famByTime  = 't' // 't' unix ms (8) id -> ""
+	famWake    = 'w' // 'w' created unix ms (8) wakeup id -> ""
 )
 
 // OpenLedger opens (or creates) the ledger store in dir, loads every account and starts the
@@ -391,8 +394,8 @@ func openLedger(dir string, cfg LedgerConfig, deps LedgerDeps, opts ledgerOption
 		signed:    make(map[[40]byte]signerEntry),
 		accounts:  make(map[common.Address]*account),
 		signerOf:  make(map[common.Address]common.Address),
-		pending:   make(map[string]int64),
-		flushing:  make(map[string]int64),
+		pending:   make(map[string]pendingCharge),
+		flushing:  make(map[string]pendingCharge),
 		dirty:     make(map[common.Address]struct{}),
 		spare:     make(map[common.Address]struct{}),
 		kick:      make(chan struct{}, 1),
@@ -570,7 +573,7 @@ func (l *Ledger) Charge(ctx context.Context, payer common.Address, u Usage, id s
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	price := l.deps.Price()
-	a, err := l.chargeLocked(payer, u, id, true, overdraft, price)
+	a, err := l.chargeLocked(payer, u, id, 0, true, overdraft, price)
 	if err != nil {
 		return Credit{}, err
 	}
@@ -581,7 +584,7 @@ func (l *Ledger) Charge(ctx context.Context, payer common.Address, u Usage, id s
 func (l *Ledger) Book(ctx context.Context, payer common.Address, u Usage, id string, overdraft bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, err := l.chargeLocked(payer, u, id, true, overdraft, l.deps.Price())
+	_, err := l.chargeLocked(payer, u, id, 0, true, overdraft, l.deps.Price())
 	return err
 }
 
@@ -589,7 +592,7 @@ func (l *Ledger) Book(ctx context.Context, payer common.Address, u Usage, id str
 // one for an unknown payer whose id was a duplicate). It sends the "low" notice when the charge
 // leaves less than (1 - threshold) of a block. With checkID false the caller vouches that id
 // was never booked, and the dedup lookup is skipped (the id is still recorded).
-func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, checkID, overdraft bool, price Price) (*account, error) {
+func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, wakeAt int64, checkID, overdraft bool, price Price) (*account, error) {
 	if l.closed {
 		return nil, errors.New("market: ledger closed")
 	}
@@ -598,7 +601,7 @@ func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, checkID,
 		a = newAccount()
 	}
 	if id != "" && checkID {
-		dup, err := l.seenLocked(id)
+		dup, err := l.seenLocked(id, wakeAt)
 		if err != nil {
 			return nil, err
 		}
@@ -621,7 +624,11 @@ func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, checkID,
 	a.FreeStorage += free.StorageBytes
 	l.accounts[payer] = a
 	if id != "" {
-		l.pending[id] = l.now().UnixMilli()
+		if wakeAt > 0 {
+			l.pending[id] = pendingCharge{ms: wakeAt, wake: true}
+		} else {
+			l.pending[id] = pendingCharge{ms: l.now().UnixMilli()}
+		}
 	}
 	if len(l.dirty) == 0 {
 		signal(l.kick)
@@ -659,16 +666,29 @@ func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, checkID,
 }
 
 // seenLocked reports whether charge id was booked: pending in memory, being flushed, or
-// persisted within the dedup window.
-func (l *Ledger) seenLocked(id string) (bool, error) {
+// persisted within the dedup window. wakeAt is a wakeup's creation time (unix ms), 0 for
+// other charges.
+func (l *Ledger) seenLocked(id string, wakeAt int64) (bool, error) {
 	if _, ok := l.pending[id]; ok {
 		return true, nil
 	}
 	if _, ok := l.flushing[id]; ok {
 		return true, nil
 	}
+	if wakeAt > 0 {
+		l.sc.key = appendWakeKey(l.sc.key[:0], wakeAt, id)
+		if ok, err := l.has(l.sc.key); ok || err != nil {
+			return ok, err
+		}
+		// Not found: it may still be stored by id, as every wakeup was before wakeup
+		// charges were keyed by time (for a dedup window after such an upgrade).
+	}
 	l.sc.key = appendChargeKey(l.sc.key[:0], id)
-	_, closer, err := l.db.Get(l.sc.key)
+	return l.has(l.sc.key)
+}
+
+func (l *Ledger) has(key []byte) (bool, error) {
+	_, closer, err := l.db.Get(key)
 	switch {
 	case err == nil:
 		closer.Close()
@@ -700,7 +720,11 @@ func drain(c chan struct{}) {
 // never booked (a wakeup created by this process and not charged yet): the dedup lookup is
 // skipped. It returns false when the credit does not cover it: the caller holds the wakeup and
 // asks again later.
-func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, id string, fresh bool) (bool, error) {
+func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, id string, created time.Time, fresh bool) (bool, error) {
+	var at int64
+	if !created.IsZero() {
+		at = max(created.UnixMilli(), 0)
+	}
 	id = "w:" + id
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -709,7 +733,7 @@ func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, 
 			payer = owner
 		}
 	}
-	_, err := l.chargeLocked(payer, Usage{Wakeups: 1}, id, !fresh, false, l.deps.Price())
+	_, err := l.chargeLocked(payer, Usage{Wakeups: 1}, id, at, !fresh, false, l.deps.Price())
 	if pr, ok := errors.AsType[*PaymentRequiredError](err); ok {
 		a := l.accounts[payer]
 		if a == nil {
@@ -1213,6 +1237,24 @@ func (l *Ledger) putAccount(b *pebble.Batch, payer common.Address, a *account) e
 // appendChargeKey appends the key under which charge id is remembered.
 func appendChargeKey(dst []byte, id string) []byte { return append(append(dst, famCharge), id...) }
 
+// appendWakeKey appends the key of wakeup charge id ("w:" and the wakeup's id) created at ms.
+func appendWakeKey(dst []byte, ms int64, id string) []byte {
+	return append(binary.BigEndian.AppendUint64(append(dst, famWake), uint64(ms)), id[len("w:"):]...)
+}
+
+// pendingCharge is a charge id booked in memory and not yet written: when it was booked or,
+// for a wakeup, when the wakeup was created.
+type pendingCharge struct {
+	ms   int64
+	wake bool
+}
+
+// chargeRef is a pending charge with its id, for sorting.
+type chargeRef struct {
+	id string
+	pendingCharge
+}
+
 // writeLocked commits, synced, upd as payer's account together with every pending charge id
 // and dirty account, so that no pending charge is written without its id or overwritten by an
 // older copy. Called with wmu and mu held; on success the pending state is written.
@@ -1244,17 +1286,59 @@ func (l *Ledger) addPendingLocked(b *pebble.Batch) error {
 			}
 		}
 	}
-	var ck, tk []byte
-	for id, ms := range l.pending {
-		ck = appendChargeKey(ck[:0], id)
-		tk = append(binary.BigEndian.AppendUint64(append(tk[:0], famByTime), uint64(ms)), id...)
-		if err := b.Set(ck, tk[1:9], nil); err != nil { // id -> unix ms
+	// Each in key order. pebble inserts a batch's keys into the memtable one after the other,
+	// and a key just after the previous one is found from where that one went instead of from
+	// the top of the skiplist. Wakeups first, by (time, id), which is their key order.
+	cs := l.sortBuf[:0]
+	for id, p := range l.pending {
+		cs = append(cs, chargeRef{id, p})
+	}
+	slices.SortFunc(cs, func(a, b chargeRef) int {
+		if a.wake != b.wake {
+			if a.wake {
+				return -1
+			}
+			return 1
+		}
+		if a.wake {
+			return cmp.Or(cmp.Compare(a.ms, b.ms), strings.Compare(a.id, b.id))
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	var k []byte
+	set := func(k, v []byte) error {
+		if err := b.Set(k, v, nil); err != nil {
 			return fmt.Errorf("market: ledger: %w", err)
 		}
-		if err := b.Set(tk, nil, nil); err != nil { // unix ms || id
-			return fmt.Errorf("market: ledger: %w", err)
+		return nil
+	}
+	n := 0
+	for _, c := range cs {
+		if !c.wake {
+			break
+		}
+		if err := set(appendWakeKey(k[:0], c.ms, c.id), nil); err != nil {
+			return err
+		}
+		n++
+	}
+	other := cs[n:]
+	for _, c := range other {
+		k = appendChargeKey(k[:0], c.id)
+		if err := set(k, binary.BigEndian.AppendUint64(nil, uint64(c.ms))); err != nil { // id -> unix ms
+			return err
 		}
 	}
+	// Their time index, in (time, id) order: the sort is stable and they are in id order.
+	slices.SortStableFunc(other, func(a, b chargeRef) int { return cmp.Compare(a.ms, b.ms) })
+	for _, c := range other {
+		k = append(binary.BigEndian.AppendUint64(append(k[:0], famByTime), uint64(c.ms)), c.id...)
+		if err := set(k, nil); err != nil { // unix ms || id
+			return err
+		}
+	}
+	clear(cs)
+	l.sortBuf = cs[:0]
 	return nil
 }
 
@@ -1374,13 +1458,26 @@ func (l *Ledger) pruneDedup(now time.Time) {
 // pruneDedupWriteLocked forgets persisted charge ids older than the dedup window before now.
 // Called with wmu held (after a flush, so the store holds every id booked before).
 func (l *Ledger) pruneDedupWriteLocked(now time.Time) {
-	cut := binary.BigEndian.AppendUint64([]byte{famByTime}, uint64(now.Add(-l.cfg.DedupWindow).UnixMilli()))
-	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: []byte{famByTime}, UpperBound: cut})
+	cutMs := uint64(max(now.Add(-l.cfg.DedupWindow).UnixMilli(), 0))
+	b := l.db.NewBatch()
+	defer b.Close()
+	// Wakeups, keyed by time: one range deletion, once there is something to delete. Whole
+	// tables under it are dropped without being read.
+	lo, hi := []byte{famWake}, binary.BigEndian.AppendUint64([]byte{famWake}, cutMs)
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
 	if err != nil {
 		return
 	}
-	b := l.db.NewBatch()
 	n := 0
+	if it.First() {
+		b.DeleteRange(lo, hi, nil)
+		n++
+	}
+	it.Close()
+	cut := binary.BigEndian.AppendUint64([]byte{famByTime}, cutMs)
+	if it, err = l.db.NewIter(&pebble.IterOptions{LowerBound: []byte{famByTime}, UpperBound: cut}); err != nil {
+		return
+	}
 	for ok := it.First(); ok && n < 100_000; ok = it.Next() {
 		k := it.Key()
 		if len(k) < 9 {
@@ -1396,7 +1493,6 @@ func (l *Ledger) pruneDedupWriteLocked(now time.Time) {
 			l.log.Warn("pruning charge ids", "err", err)
 		}
 	}
-	b.Close()
 }
 
 type quietPebble struct{ log *slog.Logger }

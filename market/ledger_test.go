@@ -3,6 +3,7 @@ package market
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,6 +80,7 @@ type ledgerEnv struct {
 	esc     *fakeEscrow
 	l       *Ledger
 	clock   time.Time
+	start   time.Time // the clock at first; the creation time of every wakeup charged
 	price   Price
 	payer   *ecdsa.PrivateKey
 	notices []CreditNotice
@@ -92,6 +95,7 @@ func newLedgerEnv(t *testing.T, balance int64) *ledgerEnv {
 	t.Helper()
 	e := &ledgerEnv{t: t, dir: filepath.Join(t.TempDir(), "ledger"), esc: newFakeEscrow(balance),
 		clock: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+	e.start = e.clock
 	e.payer, _ = crypto.GenerateKey()
 	// 1 base unit per wakeup, 0.5 per history envelope, 1 per GiB-month.
 	e.price = Price{PerKWakeups: big.NewInt(1000), PerKHistory: big.NewInt(500), PerGBMonth: big.NewInt(1)}
@@ -144,7 +148,7 @@ func (e *ledgerEnv) submit(key *ecdsa.PrivateKey, lane uint64, cum int64) (Credi
 
 func (e *ledgerEnv) wake(id string) bool {
 	e.t.Helper()
-	ok, err := e.l.ChargeWakeup(e.t.Context(), e.addr(), e.addr(), id, false)
+	ok, err := e.l.ChargeWakeup(e.t.Context(), e.addr(), e.addr(), id, e.start, false)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -232,6 +236,76 @@ func TestLedgerPersistsWithoutDoubleCounting(t *testing.T) {
 	e.wake("a")
 	if c := e.l.Credit(e.addr()); amt(c.Spent) != 4 {
 		t.Fatalf("an id past the dedup window: %+v", c)
+	}
+}
+
+// Wakeup charges are stored under their wakeup's creation time: a retry after a restart
+// finds its id under that time, the pruning of old ids deletes by range, and ids stored by id
+// alone (as every wakeup was before) still count.
+func TestLedgerWakeupChargesByTime(t *testing.T) {
+	e := newLedgerEnv(t, 100)
+	e.cfg.FreeWakeups = 0
+	e.l.Close()
+	e.open()
+	if _, err := e.submit(e.payer, 0, 50); err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	charge := func(id string, created time.Time, fresh bool) {
+		t.Helper()
+		if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), id, created, fresh); err != nil || !ok {
+			t.Fatal(id, ok, err)
+		}
+	}
+	old, recent := e.clock.Add(-e.cfg.DedupWindow-time.Minute), e.clock.Add(-time.Minute)
+	charge("old", old, true)
+	charge("recent", recent, true)
+	charge("now", e.clock, true)
+	// A wakeup charged by an older version: its id under 'd', with its by-time key.
+	legacy := binary.BigEndian.AppendUint64(nil, uint64(e.clock.UnixMilli()))
+	if err := e.l.db.Set(appendChargeKey(nil, "w:legacy"), legacy, pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.l.db.Set(append(append([]byte{famByTime}, legacy...), "w:legacy"...), nil, pebble.Sync); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.l.flush(); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]time.Time{"old": old, "recent": recent, "now": e.clock} {
+		if got := storedWakes(t, e.l, "w:"+id); len(got) != 1 || got[0] != want.UnixMilli() {
+			t.Fatalf("%s stored at %v, want [%d]", id, got, want.UnixMilli())
+		}
+	}
+	if err := e.l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Opening prunes: "old" was created before the dedup window.
+	e.open()
+	if got := storedWakes(t, e.l, "w:old"); len(got) != 0 {
+		t.Fatalf("old id kept past the dedup window at %v", got)
+	}
+	spent := e.spentMilli()
+	// Reloaded wakeups (not fresh) with their creation times: charged once.
+	charge("recent", recent, false)
+	charge("now", e.clock, false)
+	charge("legacy", e.clock, false)
+	if got := e.spentMilli(); got != spent {
+		t.Fatalf("spent %d after retries, want %d", got, spent)
+	}
+	// The pruned one is charged again.
+	charge("old", old, false)
+	if got := e.spentMilli(); got != spent+1000 {
+		t.Fatalf("spent %d after the pruned id, want %d", got, spent+1000)
+	}
+	// Later, both layouts are pruned.
+	if err := e.l.flush(); err != nil {
+		t.Fatal(err)
+	}
+	e.clock = e.clock.Add(e.cfg.DedupWindow + time.Hour)
+	e.l.pruneDedup(e.clock)
+	if n := storedIDs(t, e.l, "w:recent", "w:now", "w:old", "w:legacy"); n != 0 {
+		t.Fatalf("%d ids kept past the dedup window", n)
 	}
 }
 
@@ -461,11 +535,18 @@ func (e *ledgerEnv) storedSpentMilli(l *Ledger) int64 {
 	return a.SpentMilli.Int64()
 }
 
-// storedIDs counts which of ids the store holds, under both the charge and the by-time keys.
+// storedIDs counts which of ids the store holds: a wakeup's ("w:" and its id) under its
+// creation time, any other under both the charge and the by-time keys.
 func storedIDs(t *testing.T, l *Ledger, ids ...string) int {
 	t.Helper()
 	n := 0
 	for _, id := range ids {
+		if _, ok := strings.CutPrefix(id, "w:"); ok {
+			if len(storedWakes(t, l, id)) > 0 {
+				n++
+			}
+			continue
+		}
 		v, closer, err := l.db.Get(appendChargeKey(nil, id))
 		if errors.Is(err, pebble.ErrNotFound) {
 			continue
@@ -483,6 +564,23 @@ func storedIDs(t *testing.T, l *Ledger, ids ...string) int {
 		n++
 	}
 	return n
+}
+
+// storedWakes returns the creation times (unix ms) under which wakeup charge id is stored.
+func storedWakes(t *testing.T, l *Ledger, id string) []int64 {
+	t.Helper()
+	it, err := l.db.NewIter(&pebble.IterOptions{LowerBound: []byte{famWake}, UpperBound: []byte{famWake + 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	var at []int64
+	for ok := it.First(); ok; ok = it.Next() {
+		if k := it.Key(); len(k) > 9 && "w:"+string(k[9:]) == id {
+			at = append(at, int64(binary.BigEndian.Uint64(k[1:9])))
+		}
+	}
+	return at
 }
 
 func (e *ledgerEnv) pending() int {
@@ -517,7 +615,7 @@ func TestLedgerDedupAcrossWriteBehind(t *testing.T) {
 	}
 	// Before a flush: the second charge of an id finds it pending, also when
 	// the first was booked fresh (without its lookup).
-	if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), "a", true); err != nil || !ok {
+	if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), "a", e.start, true); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
 	e.wake("a")
@@ -576,7 +674,7 @@ func TestLedgerCloseWritesPendingCharges(t *testing.T) {
 	if err := e.l.Close(); err != nil { // idempotent
 		t.Fatal(err)
 	}
-	if _, err := e.l.ChargeWakeup(t.Context(), e.addr(), e.addr(), "late", false); err == nil {
+	if _, err := e.l.ChargeWakeup(t.Context(), e.addr(), e.addr(), "late", e.start, false); err == nil {
 		t.Fatal("charge after Close")
 	}
 	e.openWith(manualFlush)
@@ -763,7 +861,7 @@ func TestLedgerConcurrentWriteBehind(t *testing.T) {
 			for i := range perWorker {
 				// Workers share ids pairwise: each id is charged twice.
 				id := fmt.Sprintf("%d-%d", w/2, i)
-				if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), id, false); err != nil || !ok {
+				if ok, err := e.l.ChargeWakeup(ctx, e.addr(), e.addr(), id, e.start, false); err != nil || !ok {
 					errs <- fmt.Errorf("charge %s: %v %v", id, ok, err)
 					return
 				}

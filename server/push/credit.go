@@ -13,11 +13,12 @@ import (
 // *market.Ledger). It is optional: without it every wakeup is sent.
 type Credit interface {
 	// ChargeWakeup books one wakeup of owner's installation, whose
-	// registration names payer, idempotently by the wakeup's id. fresh
-	// promises that id was never charged before (the ledger then skips its
-	// dedup lookup). It returns false when the credit does not cover it:
-	// the wakeup is held.
-	ChargeWakeup(ctx context.Context, owner, payer common.Address, id string, fresh bool) (bool, error)
+	// registration names payer, idempotently by the wakeup's id and its
+	// creation time (both stored with the wakeup, so a retry after a
+	// restart passes the same). fresh promises that id was never charged
+	// before (the ledger then skips its dedup lookup). It returns false
+	// when the credit does not cover it: the wakeup is held.
+	ChargeWakeup(ctx context.Context, owner, payer common.Address, id string, created time.Time, fresh bool) (bool, error)
 	// HasCredit reports whether such a wakeup could be paid now.
 	HasCredit(owner, payer common.Address) bool
 }
@@ -41,7 +42,7 @@ func (s *Service) paid(j *job, payer common.Address, now time.Time) bool {
 	if s.credit == nil || j.kind == kindRelay || j.charged {
 		return true
 	}
-	ok, err := s.credit.ChargeWakeup(s.ctx, j.owner, payer, j.id, j.fresh)
+	ok, err := s.credit.ChargeWakeup(s.ctx, j.owner, payer, j.id, time.UnixMilli(j.created), j.fresh)
 	if err == nil && ok {
 		j.charged = true
 		return true

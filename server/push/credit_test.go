@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -17,14 +18,15 @@ type countingCredit struct {
 }
 
 type charge struct {
-	id    string
-	fresh bool
+	id      string
+	created time.Time
+	fresh   bool
 }
 
-func (c *countingCredit) ChargeWakeup(_ context.Context, _, _ common.Address, id string, fresh bool) (bool, error) {
+func (c *countingCredit) ChargeWakeup(_ context.Context, _, _ common.Address, id string, created time.Time, fresh bool) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.calls = append(c.calls, charge{id, fresh})
+	c.calls = append(c.calls, charge{id, created, fresh})
 	return true, nil
 }
 
@@ -59,6 +61,7 @@ func TestCreditChargedOncePerWakeup(t *testing.T) {
 		if _, err := n.svc.Wake(t.Context(), n.wakeToken(t, owner, "i"), "127.0.0.1", 0); err != nil {
 			t.Fatal(err)
 		}
+		accepted := time.Now()
 		n.close(t)
 		newNode(t, f.apps, opts{credit: cr, dir: dir, key: n.key})
 		if err := f.apns.WaitFor(waitCtx(t), 1); err != nil {
@@ -66,6 +69,11 @@ func TestCreditChargedOncePerWakeup(t *testing.T) {
 		}
 		if c := cr.charges(); len(c) != 1 || c[0].fresh {
 			t.Fatalf("charges = %+v, want one charge with the dedup lookup", c)
+		}
+		// The ledger finds an earlier charge by the wakeup's id and creation
+		// time: the reloaded wakeup carries the time it was accepted.
+		if c := cr.charges()[0]; c.created.IsZero() || c.created.After(accepted) {
+			t.Fatalf("charged as created at %v, accepted by %v", c.created, accepted)
 		}
 	})
 }

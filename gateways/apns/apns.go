@@ -72,7 +72,6 @@ type Sender struct {
 	clients []*apns2.Client // static after construction; one per connection, each safe for concurrent use
 	token   *token.Token    // static after construction; nil with certificate auth; guarded by its own mutex
 	topic   string          // static after construction
-	timeout time.Duration   // static after construction
 	slots   chan struct{}   // semaphore of Config.Concurrency in-flight sends
 	next    atomic.Uint64   // round-robin index into clients
 }
@@ -89,10 +88,9 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Sender{
-		logger:  logger.With("component", "apns", "topic", cfg.Topic),
-		topic:   cfg.Topic,
-		timeout: cfg.Timeout,
-		slots:   make(chan struct{}, cfg.Concurrency),
+		logger: logger.With("component", "apns", "topic", cfg.Topic),
+		topic:  cfg.Topic,
+		slots:  make(chan struct{}, cfg.Concurrency),
 	}
 	tlsConfig := &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}
 	var cert tls.Certificate
@@ -131,6 +129,9 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 			Dial:         h2client.DialTLS(addr, dialer),
 			PingInterval: cfg.PingInterval,
 			IdleTimeout:  idleConnTimeout,
+			// Bounds every send, as a context deadline would, without a
+			// timer per send.
+			RequestTimeout: cfg.Timeout,
 			// Unique per wakeup (or per device): literals that never enter
 			// the HPACK table, so they do not evict the repeated ones (the
 			// provider token, topic, push type).
@@ -145,7 +146,7 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 			Host:        host,
 			Certificate: cert,
 			Token:       s.token,
-			// No http.Client.Timeout: every request carries a ctx deadline.
+			// No http.Client.Timeout: the transport bounds every request.
 			HTTPClient: &http.Client{Transport: &replyTransport{next: transport}},
 		})
 	}
@@ -183,8 +184,8 @@ func (s *Sender) Send(ctx context.Context, n gateways.Notification) error {
 
 // push performs the request and classifies its outcome.
 func (s *Sender) push(ctx context.Context, notif *apns2.Notification) error {
-	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	defer cancel()
+	// The transport bounds the send by Config.Timeout (h2client's
+	// RequestTimeout).
 	var rep reply
 	ctx = context.WithValue(ctx, replyKey{}, &rep)
 	client := s.clients[s.next.Add(1)%uint64(len(s.clients))]

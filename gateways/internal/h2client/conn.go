@@ -53,10 +53,11 @@ type conn struct {
 
 // stream is one request/response exchange.
 type stream struct {
-	id      uint32
-	window  int32 // guarded by conn.mu: send window
-	sendEnd bool  // guarded by conn.mu: our END_STREAM is written
-	done    chan result
+	id       uint32
+	window   int32     // guarded by conn.mu: send window
+	sendEnd  bool      // guarded by conn.mu: our END_STREAM is written
+	deadline time.Time // static: the request's deadline (zero: none)
+	done     chan result
 
 	// Reader-owned until done is sent.
 	status int
@@ -100,6 +101,9 @@ func newConn(t *Transport, nc net.Conn) (*conn, error) {
 	c.idle = time.AfterFunc(t.cfg.IdleTimeout, c.closeIfIdle)
 	go c.readLoop()
 	go c.healthLoop()
+	if t.tick > 0 {
+		go c.deadlineLoop()
+	}
 	return c, nil
 }
 
@@ -117,7 +121,7 @@ func (c *conn) roundTrip(ctx context.Context, r *request) (*http.Response, error
 		return nil, err
 	}
 	if len(r.body) > 0 {
-		if err := c.writeBody(ctx, st, r.body); err != nil {
+		if err := c.writeBody(ctx, st, r); err != nil {
 			c.cancel(st, http2.ErrCodeCancel)
 			return nil, err
 		}
@@ -162,10 +166,8 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 		}
 		ch := c.waitLocked()
 		c.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return nil, context.Cause(ctx)
+		if err := c.t.wait(ctx, ch, nil, r); err != nil {
+			return nil, err
 		}
 		c.mu.Lock()
 	}
@@ -184,7 +186,7 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 	for _, f := range r.fields {
 		c.enc.WriteField(f) // writes to a bytes.Buffer: cannot fail
 	}
-	st := &stream{id: c.nextID, window: c.initWindow, done: make(chan result, 1)}
+	st := &stream{id: c.nextID, window: c.initWindow, deadline: r.deadline, done: make(chan result, 1)}
 	c.nextID += 2
 	c.streams[st.id] = st
 	if len(c.streams) == 1 {
@@ -222,7 +224,8 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 }
 
 // writeBody writes DATA frames as the flow-control windows allow.
-func (c *conn) writeBody(ctx context.Context, st *stream, body []byte) error {
+func (c *conn) writeBody(ctx context.Context, st *stream, r *request) error {
+	body := r.body
 	c.mu.Lock()
 	for len(body) > 0 {
 		if c.err != nil {
@@ -240,11 +243,8 @@ func (c *conn) writeBody(ctx context.Context, st *stream, body []byte) error {
 			// Send what the windows allowed so far, then wait for more.
 			ch := c.waitLocked()
 			c.flushLocked(false)
-			select {
-			case <-ch:
-			case <-ctx.Done():
-				return context.Cause(ctx)
-			case <-c.closed:
+			if err := c.t.wait(ctx, ch, c.closed, r); err != nil {
+				return err
 			}
 			c.mu.Lock()
 			continue
@@ -450,6 +450,43 @@ func (c *conn) healthLoop() {
 			c.close(errors.New("h2client: ping timed out"))
 			return
 		}
+	}
+}
+
+// deadlineLoop fails and resets the streams whose requests outlived
+// Config.RequestTimeout, checking every Transport.tick.
+func (c *conn) deadlineLoop() {
+	tick := time.NewTicker(c.t.tick)
+	defer tick.Stop()
+	var expired []*stream
+	for {
+		var now time.Time
+		select {
+		case <-c.closed:
+			return
+		case now = <-tick.C:
+		}
+		c.mu.Lock()
+		for _, st := range c.streams {
+			if !st.deadline.IsZero() && !now.Before(st.deadline) {
+				expired = append(expired, st)
+			}
+		}
+		if len(expired) == 0 || c.err != nil {
+			c.mu.Unlock()
+			expired = expired[:0]
+			continue
+		}
+		for _, st := range expired {
+			c.removeLocked(st)
+			c.wbuf = appendRSTStream(c.wbuf, st.id, http2.ErrCodeCancel)
+		}
+		c.flushLocked(true) // releases mu
+		for _, st := range expired {
+			st.done <- result{err: timeoutError{c.t.cfg.RequestTimeout}}
+		}
+		clear(expired)
+		expired = expired[:0]
 	}
 }
 

@@ -41,6 +41,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,6 +100,15 @@ type Config struct {
 	// MaxRequestBody and MaxResponseBody cap bodies in bytes; a larger
 	// request is refused, a larger reply is reset and fails.
 	MaxRequestBody, MaxResponseBody int
+	// RequestTimeout, when positive, bounds each request from RoundTrip
+	// to its reply, waits for a free stream and for flow control included.
+	// A request past it fails with an error that matches
+	// context.DeadlineExceeded and is a net.Error whose Timeout is true,
+	// and its stream is reset. Replies are checked on a coarse tick of an
+	// eighth of RequestTimeout (at least 5 ms), so a request may run up to
+	// that much longer; in exchange a request costs no timer of its own, as
+	// a context deadline would.
+	RequestTimeout time.Duration
 	// NeverIndex lists request header names (lower case, pseudo-headers
 	// such as ":path" included) whose values are unique per request and are
 	// therefore sent as HPACK literals that are never indexed.
@@ -142,6 +152,7 @@ func DialTLS(addr string, d *tls.Dialer) func(ctx context.Context) (net.Conn, er
 type Transport struct {
 	cfg        Config          // static after New
 	neverIndex map[string]bool // static after New
+	tick       time.Duration   // static after New; how often a connection checks its requests' deadlines (0: never)
 
 	mu      sync.Mutex
 	cc      *conn         // guarded by mu; the connection new requests use
@@ -170,7 +181,13 @@ func New(cfg Config) (*Transport, error) {
 	if cfg.MaxResponseBody <= 0 {
 		cfg.MaxResponseBody = DefaultMaxResponseBody
 	}
+	if cfg.RequestTimeout < 0 {
+		cfg.RequestTimeout = 0
+	}
 	t := &Transport{cfg: cfg, neverIndex: make(map[string]bool)}
+	if cfg.RequestTimeout > 0 {
+		t.tick = max(cfg.RequestTimeout/8, 5*time.Millisecond)
+	}
 	for _, n := range cfg.NeverIndex {
 		t.neverIndex[strings.ToLower(n)] = true
 	}
@@ -195,8 +212,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	defer r.release()
 	ctx := req.Context()
+	if t.cfg.RequestTimeout > 0 {
+		r.deadline = time.Now().Add(t.cfg.RequestTimeout)
+	}
 	for attempt := 0; ; attempt++ {
-		cc, err := t.conn(ctx)
+		if attempt > 0 && r.expired() {
+			return nil, timeoutError{t.cfg.RequestTimeout}
+		}
+		cc, err := t.conn(ctx, r)
 		if err != nil {
 			return nil, err
 		}
@@ -234,7 +257,7 @@ func (t *Transport) Close() error {
 
 // conn returns a connection that can take a new stream, dialling one if
 // needed. Concurrent callers share one dial.
-func (t *Transport) conn(ctx context.Context) (*conn, error) {
+func (t *Transport) conn(ctx context.Context, r *request) (*conn, error) {
 	for {
 		t.mu.Lock()
 		if t.closed {
@@ -247,10 +270,8 @@ func (t *Transport) conn(ctx context.Context) (*conn, error) {
 		}
 		if ch := t.dialing; ch != nil {
 			t.mu.Unlock()
-			select {
-			case <-ch:
-			case <-ctx.Done():
-				return nil, context.Cause(ctx)
+			if err := t.wait(ctx, ch, nil, r); err != nil {
+				return nil, err
 			}
 			t.mu.Lock()
 			err := t.dialErr
@@ -294,10 +315,52 @@ func (t *Transport) conn(ctx context.Context) (*conn, error) {
 // request is a request prepared for sending: its header fields and body,
 // so that it can be sent again after an unprocessed attempt.
 type request struct {
-	req    *http.Request
-	fields []hpack.HeaderField
-	body   []byte
-	buf    *[]byte // pooled storage of body, or nil
+	req      *http.Request
+	fields   []hpack.HeaderField
+	body     []byte
+	buf      *[]byte   // pooled storage of body, or nil
+	deadline time.Time // from Config.RequestTimeout; zero: none
+}
+
+func (r *request) expired() bool { return !r.deadline.IsZero() && !time.Now().Before(r.deadline) }
+
+// wait blocks until ch (or closed, when not nil) is closed, ctx ends or r's
+// deadline passes. The deadline needs a timer here, but only a request
+// that has to wait (for a dial, a free stream or flow control) gets one.
+func (t *Transport) wait(ctx context.Context, ch, closed <-chan struct{}, r *request) error {
+	var expire <-chan time.Time
+	if !r.deadline.IsZero() {
+		d := time.Until(r.deadline)
+		if d <= 0 {
+			return timeoutError{t.cfg.RequestTimeout}
+		}
+		tm := time.NewTimer(d)
+		defer tm.Stop()
+		expire = tm.C
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-closed:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-expire:
+		return timeoutError{t.cfg.RequestTimeout}
+	}
+}
+
+// timeoutError fails a request that outlived Config.RequestTimeout.
+type timeoutError struct{ d time.Duration }
+
+func (e timeoutError) Error() string { return fmt.Sprintf("h2client: no reply within %v", e.d) }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// Is makes a timed-out request match the errors a context deadline or a
+// socket deadline would have given.
+func (timeoutError) Is(target error) bool {
+	return target == context.DeadlineExceeded || target == os.ErrDeadlineExceeded
 }
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -623,5 +624,60 @@ func TestHeaderListLimit(t *testing.T) {
 	c.reply(t, h.StreamID, "200", true)
 	if err := wait(t, second); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRequestTimeout: with RequestTimeout, a request the server never
+// answers fails as a deadline would fail it and its stream is reset, and a
+// request waiting for a free stream meanwhile fails the same way. The
+// callers' contexts have no deadline.
+func TestRequestTimeout(t *testing.T) {
+	s, tr := newScripted(t, http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1})
+	const timeout = 100 * time.Millisecond
+	tr.cfg.RequestTimeout, tr.tick = timeout, timeout/8
+	start := time.Now()
+	first := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	time.Sleep(20 * time.Millisecond) // the client has the SETTINGS: the second request waits
+	second := async(t, tr, "/b")
+	for _, errc := range []chan error{first, second} {
+		err := wait(t, errc)
+		var ne net.Error
+		if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("err = %v, want a timeout", err)
+		}
+	}
+	if d := time.Since(start); d < timeout {
+		t.Fatalf("failed after %v, before the %v timeout", d, timeout)
+	}
+	// The unanswered stream is reset at the server.
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("no RST_STREAM for the timed-out stream: %v", err)
+		}
+		if r, ok := f.(*http2.RSTStreamFrame); ok && r.StreamID == h.StreamID {
+			if r.ErrCode != http2.ErrCodeCancel {
+				t.Fatalf("reset with %v", r.ErrCode)
+			}
+			break
+		}
+		if p, ok := f.(*http2.PingFrame); ok && !p.IsAck() {
+			c.fr.WritePing(true, p.Data)
+		}
+	}
+	tr.mu.Lock()
+	cc := tr.cc
+	tr.mu.Unlock()
+	if cc == nil {
+		return // closed since (the PING check on a slow machine): no stream is left either
+	}
+	cc.mu.Lock()
+	open := len(cc.streams)
+	cc.mu.Unlock()
+	if open != 0 {
+		t.Fatalf("%d streams still open", open)
 	}
 }

@@ -22,8 +22,10 @@
 // flow control with a large connection window, CONTINUATION, trailers and
 // 1xx replies, RST_STREAM, GOAWAY (requests the server did not process are
 // retried on a new connection, as are refused streams), PING-based health
-// checks of a silent connection, an idle timeout, and cancellation of a
-// request's stream when its context ends. Frames are parsed by
+// checks of a silent connection, an idle timeout, an optional bound on each
+// request (RequestTimeout, checked on a coarse tick rather than with a timer
+// per request), and cancellation of a request's stream when its context
+// ends. Frames are parsed by
 // golang.org/x/net/http2's Framer.
 //
 // What it does not: server push (disabled in SETTINGS), request bodies

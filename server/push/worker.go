@@ -32,9 +32,10 @@ type target struct {
 
 // workLoop is one worker of pool p; it runs until Close cancels s.ctx.
 func (s *Service) workLoop(p poolID) {
-	// Each send's deadline context registers with its parent until the
-	// send ends. A parent per worker keeps that off s.ctx, which every
-	// worker would otherwise lock on every send.
+	// A send's deadline context (FCM and relayed sends; APNs sends are
+	// bounded by their transport) registers with its parent until the send
+	// ends. A parent per worker keeps that off s.ctx, which every worker
+	// would otherwise lock on every send.
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
 	for {

@@ -64,6 +64,7 @@ type head struct {
 func (s *Service) ackLoop() {
 	heads := make(map[common.Address]head)
 	batch := make([]ack, 0, maxAckBatch)
+	var scratch ackScratch
 	synced := make(chan *ackCommit, 8)
 	var finisher sync.WaitGroup
 	finisher.Go(func() {
@@ -91,7 +92,7 @@ func (s *Service) ackLoop() {
 			}
 		}
 		linger.Stop()
-		c, err := s.applyAcks(batch, heads)
+		c, err := s.applyAcks(batch, heads, &scratch)
 		if err != nil {
 			// The jobs stay in the store and are sent again after a
 			// restart; the cached heads may be ahead of the store.
@@ -130,6 +131,14 @@ func (s *Service) finishAcks(c *ackCommit) {
 	s.headMu.Unlock()
 }
 
+// ackScratch is applyAcks' working storage, reused from group to group.
+type ackScratch struct {
+	receipts []newReceipt
+	hashes   [][]byte
+	canon    []byte
+	touched  map[common.Address]bool
+}
+
 type newReceipt struct {
 	payer common.Address
 	r     pushwire.Receipt
@@ -140,7 +149,7 @@ func keccak(data ...[]byte) []byte { return crypto.Keccak256(data...) }
 
 // applyAcks builds a group's batch and writes it without waiting for its
 // fsync; finishAcks waits.
-func (s *Service) applyAcks(batch []ack, heads map[common.Address]head) (*ackCommit, error) {
+func (s *Service) applyAcks(batch []ack, heads map[common.Address]head, sc *ackScratch) (*ackCommit, error) {
 	b := s.db.NewBatch()
 	applied := false
 	defer func() {
@@ -157,13 +166,23 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head) (*ackCom
 		}
 	}()
 	now := s.now().UnixMilli()
-	var receipts []newReceipt
-	var canon []byte
-	touched := make(map[common.Address]bool)
+	receipts := sc.receipts[:0]
+	defer func() {
+		clear(receipts) // drop the references until the next group
+		sc.receipts = receipts[:0]
+	}()
+	canon := sc.canon
+	defer func() { sc.canon = canon[:0] }()
+	if sc.touched == nil {
+		sc.touched = make(map[common.Address]bool)
+	}
+	touched := sc.touched
+	defer clear(touched)
 	var disabled []*dead
-	disabling := make(map[string]bool) // registrations disabled by this group
+	var disabling map[string]bool // registrations disabled by this group
 	var kb [9]byte
-	for _, a := range batch {
+	for i := range batch {
+		a := &batch[i]
 		b.Delete(appendJobKey(kb[:0], a.j.seq), nil) // Delete copies the key
 		if d := a.dead; d != nil {
 			if d.sealed != nil {
@@ -176,6 +195,9 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head) (*ackCom
 					locked[i] = true
 				}
 				// Two dead sends of one registration may share a group.
+				if disabling == nil {
+					disabling = make(map[string]bool)
+				}
 				if k := string(regKey(d.owner, d.inst)); !disabling[k] {
 					disabling[k] = true
 					ok, err := s.disableLocked(b, d, now)
@@ -206,7 +228,7 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head) (*ackCom
 		receipts = append(receipts, newReceipt{payer: a.payer, r: r, hash: hash})
 	}
 	if len(receipts) > 0 {
-		if err := s.signReceipts(b, receipts); err != nil {
+		if err := s.signReceipts(b, receipts, sc); err != nil {
 			return nil, err
 		}
 		for p := range touched {
@@ -291,11 +313,15 @@ func (s *Service) storedHead(payer common.Address) (head, error) {
 
 // signReceipts signs the Merkle root of the receipts once and adds the
 // batch record and the receipts to b.
-func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt) error {
-	hashes := make([][]byte, len(rs))
+func (s *Service) signReceipts(b *pebble.Batch, rs []newReceipt, sc *ackScratch) error {
+	hashes := sc.hashes[:0]
 	for i := range rs {
-		hashes[i] = rs[i].hash
+		hashes = append(hashes, rs[i].hash)
 	}
+	defer func() {
+		clear(hashes)
+		sc.hashes = hashes[:0]
+	}()
 	root := pushwire.MerkleRoot(keccak, hashes)
 	sig, err := crypto.Sign(keccak([]byte(pushwire.BatchDomain), root), s.key)
 	if err != nil {

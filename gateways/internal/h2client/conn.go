@@ -614,12 +614,21 @@ func (c *conn) onHeaders(f *http2.MetaHeadersFrame) {
 	st.status = status
 	fields := f.RegularFields()
 	st.header = make(http.Header, len(fields))
-	for _, hf := range fields {
+	// One backing array for the values: most names appear once, and a
+	// value slice per name would be an allocation each. A repeated name
+	// appends past its capped slice, which copies.
+	vals := make([]string, len(fields))
+	for i, hf := range fields {
 		k, ok := knownReplyHeaders[hf.Name]
 		if !ok {
 			k = http.CanonicalHeaderKey(hf.Name)
 		}
-		st.header[k] = append(st.header[k], hf.Value)
+		if vv := st.header[k]; vv != nil {
+			st.header[k] = append(vv, hf.Value)
+			continue
+		}
+		vals[i] = hf.Value
+		st.header[k] = vals[i : i+1 : i+1]
 	}
 	if f.StreamEnded() {
 		c.complete(st)

@@ -318,7 +318,8 @@ func (t *Transport) conn(ctx context.Context, r *request) (*conn, error) {
 // so that it can be sent again after an unprocessed attempt.
 type request struct {
 	req      *http.Request
-	fields   []hpack.HeaderField
+	fields   []hpack.HeaderField // in fieldBuf when they fit
+	fieldBuf [16]hpack.HeaderField
 	body     []byte
 	buf      *[]byte   // pooled storage of body, or nil
 	deadline time.Time // from Config.RequestTimeout; zero: none
@@ -371,9 +372,14 @@ func (r *request) release() {
 	if r.buf != nil {
 		*r.buf = r.body[:0]
 		bodyPool.Put(r.buf)
-		r.buf = nil
 	}
+	*r = request{}
+	requestPool.Put(r)
 }
+
+// requestPool holds released requests: a request is some 700 bytes, most
+// of them its inline header fields, and one is made per round trip.
+var requestPool = sync.Pool{New: func() any { return new(request) }}
 
 // connectionHeaders are not allowed in HTTP/2 (RFC 9113 §8.2.2).
 var connectionHeaders = map[string]bool{
@@ -401,8 +407,13 @@ func (t *Transport) prepare(req *http.Request) (*request, error) {
 		host = req.URL.Host
 	}
 	path := req.URL.RequestURI()
-	r := &request{req: req}
-	r.fields = make([]hpack.HeaderField, 0, 5+len(req.Header)+1)
+	r := requestPool.Get().(*request)
+	r.req = req
+	if n := 5 + len(req.Header) + 1; n <= len(r.fieldBuf) {
+		r.fields = r.fieldBuf[:0]
+	} else {
+		r.fields = make([]hpack.HeaderField, 0, n)
+	}
 	r.fields = append(r.fields,
 		hpack.HeaderField{Name: ":method", Value: method},
 		hpack.HeaderField{Name: ":scheme", Value: "https"},

@@ -69,6 +69,7 @@ func TestRoundTripAgainstStdServer(t *testing.T) {
 		w.Header().Set("X-Header", r.Header.Get("X-Token"))
 		w.Header().Set("X-Length", fmt.Sprint(r.ContentLength))
 		w.Header().Set("X-Method", r.Method)
+		w.Header()["X-Multi"] = []string{"a", "b"} // one name, two fields
 		switch r.URL.Path {
 		case "/empty":
 			w.WriteHeader(http.StatusOK)
@@ -87,7 +88,8 @@ func TestRoundTripAgainstStdServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != 200 || string(body) != "echo:hello" || resp.Header.Get("X-Path") != "/echo/1" ||
-		resp.Header.Get("X-Header") != "abc" || resp.Header.Get("X-Length") != "5" || resp.Proto != "HTTP/2.0" {
+		resp.Header.Get("X-Header") != "abc" || resp.Header.Get("X-Length") != "5" || resp.Proto != "HTTP/2.0" ||
+		fmt.Sprint(resp.Header["X-Multi"]) != "[a b]" {
 		t.Fatalf("echo: %d %q %v", resp.StatusCode, body, resp.Header)
 	}
 	resp, body, err = do(t, tr, ctx, "GET", srv.URL+"/empty", nil, nil)

@@ -110,6 +110,29 @@ type frontConn struct {
 	raw  syscall.RawConn // nil: an idle connection waits in Read, holding its buffer (see readIdle)
 	ip   string          // as remoteIP would give it
 	idle bool            // waiting for a request, holding no buffer; guarded by wakeFront.mu
+
+	// readIdle's state: readFn (c.idleRead, bound once) is what it passes
+	// to raw.Read, so that a wait allocates no closure.
+	readFn func(uintptr) bool
+	rb     *frontBuf
+	rn     int
+	rerr   error
+}
+
+// idleRead is readIdle's raw read: it reads into a pooled buffer, or
+// returns the buffer and asks to park when the socket has nothing.
+func (c *frontConn) idleRead(fd uintptr) bool {
+	if c.rb == nil {
+		c.rb = frontBufs.Get().(*frontBuf)
+	}
+	c.rn, c.rerr = readFD(fd, c.rb.src.buf[:])
+	if c.rerr == syscall.EAGAIN {
+		// Nothing yet: park without the buffer.
+		frontBufs.Put(c.rb)
+		c.rb = nil
+		return false
+	}
+	return true
 }
 
 // frontBuf is the read buffer, and the response buffer, a fast-path
@@ -190,22 +213,9 @@ func readIdle(c *frontConn) (*frontBuf, error) {
 	if c.raw == nil || !rawIdleRead {
 		return getFrontBuf(c.conn), nil
 	}
-	var b *frontBuf
-	var n int
-	var rerr error
-	err := c.raw.Read(func(fd uintptr) bool {
-		if b == nil {
-			b = frontBufs.Get().(*frontBuf)
-		}
-		n, rerr = readFD(fd, b.src.buf[:])
-		if rerr == syscall.EAGAIN {
-			// Nothing yet: park without the buffer.
-			frontBufs.Put(b)
-			b = nil
-			return false
-		}
-		return true
-	})
+	err := c.raw.Read(c.readFn)
+	b, n, rerr := c.rb, c.rn, c.rerr
+	c.rb, c.rerr = nil, nil
 	if err == nil {
 		err = rerr
 	}
@@ -351,6 +361,7 @@ func (f *wakeFront) track(c net.Conn) *frontConn {
 	if sc, ok := c.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
 			fc.raw = raw
+			fc.readFn = fc.idleRead
 		}
 	}
 	f.mu.Lock()

@@ -38,11 +38,14 @@ func (s *Service) workLoop(p poolID) {
 	// would otherwise lock on every send.
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
+	// The send's target, reused from job to job: nothing keeps it once
+	// process returns.
+	t := new(target)
 	for {
 		select {
 		case j := <-s.pools[p]:
 			s.busy.Add(1)
-			s.process(ctx, p, j)
+			s.process(ctx, p, j, t)
 			s.busy.Add(-1)
 		case <-s.ctx.Done():
 			return
@@ -50,14 +53,15 @@ func (s *Service) workLoop(p poolID) {
 	}
 }
 
-// process sends one job and decides what happens to it.
-func (s *Service) process(ctx context.Context, p poolID, j *job) {
+// process sends one job and decides what happens to it; t is storage for
+// the job's target.
+func (s *Service) process(ctx context.Context, p poolID, j *job, t *target) {
 	now := s.now()
 	if now.UnixMilli()-j.created > s.cfg.MaxAge.Milliseconds() {
 		s.finalFail(j, p, reasonAge)
 		return
 	}
-	t, err := s.resolve(j)
+	err := s.resolve(j, t)
 	switch {
 	case errors.Is(err, ErrUnknownInstallation):
 		// Unregistered or disabled since it was queued: nothing to send
@@ -247,37 +251,38 @@ func (s *Service) unpark(a *appState) {
 // resolve turns a job into what to send: the registration's decrypted token
 // (or, upstream, the token sealed to the last hop), or a relayed token
 // decrypted with the node key.
-func (s *Service) resolve(j *job) (*target, error) {
+func (s *Service) resolve(j *job, t *target) error {
+	*t = target{}
 	if j.kind == kindRelay {
 		app := s.apps[j.appID]
 		if app == nil || app.Upstream != nil {
-			return nil, fmt.Errorf("%w: %s", ErrUnknownApp, j.appID)
+			return fmt.Errorf("%w: %s", ErrUnknownApp, j.appID)
 		}
 		tok, err := s.eciesKey.Decrypt(j.sealed, nil, nil)
 		if err != nil {
-			return nil, ErrBadRelay
+			return ErrBadRelay
 		}
-		t := &target{app: app, payer: j.from}
+		t.app, t.payer = app, j.from
 		copy(t.inst[:], crypto.Keccak256(j.sealed))
 		t.n = s.notification(app, j, string(tok), j.apnsTopic, j.pushType)
 		t.n.CollapseID = j.collapseID
-		return t, nil
+		return nil
 	}
 	reg, err := s.liveReg(j.owner, j.inst, true)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	app := s.apps[reg.AppID]
 	if app == nil {
-		return nil, fmt.Errorf("%w: %s", ErrUnknownApp, reg.AppID)
+		return fmt.Errorf("%w: %s", ErrUnknownApp, reg.AppID)
 	}
 	tok := reg.plain
 	if tok == nil {
 		if tok, err = s.open(reg.Token, regKey(j.owner, j.inst)); err != nil {
-			return nil, errCorrupt
+			return errCorrupt
 		}
 	}
-	t := &target{app: app, payer: reg.Payer, version: reg.Version}
+	t.app, t.payer, t.version = app, reg.Payer, reg.Version
 	if reg.instHash != nil {
 		t.inst = *reg.instHash
 	} else {
@@ -285,11 +290,11 @@ func (s *Service) resolve(j *job) (*target, error) {
 	}
 	if app.Upstream != nil {
 		if t.sealed, err = base64.StdEncoding.DecodeString(string(tok)); err != nil {
-			return nil, errCorrupt
+			return errCorrupt
 		}
 	}
 	t.n = s.notification(app, j, string(tok), reg.APNsTopic, reg.PushType)
-	return t, nil
+	return nil
 }
 
 // notification builds the content-free wakeup: the idempotency id, a random
@@ -332,12 +337,12 @@ func InstallationHash(owner common.Address, inst string) (h [32]byte) {
 // payer is known.
 func (s *Service) finalFail(j *job, p poolID, reason string) {
 	s.metrics.failed.WithLabelValues(p.String(), reason).Inc()
-	t, err := s.resolve(j)
-	if err != nil {
+	var t target
+	if err := s.resolve(j, &t); err != nil {
 		s.acks <- ack{j: j}
 		return
 	}
-	s.finish(j, t, p, pushwire.OutcomeFailed, nil)
+	s.finish(j, &t, p, pushwire.OutcomeFailed, nil)
 }
 
 // finish hands the job's final outcome to the acknowledger, which deletes

@@ -87,6 +87,7 @@ func bindPush(s *settings, p *pushSettings) {
 	s.int(&c.RelayBurst, "push-relay-burst", "relay request burst per forwarding node")
 	s.str(&p.RelayAllow, "push-relay-allow", "node addresses allowed to relay through this node, comma-separated (empty: any signing node)")
 	s.duration(&c.DrainTimeout, "push-drain-timeout", "on shutdown, how long queued wakeups may still be sent")
+	s.duration(&c.ReceiptRetention, "push-receipt-retention", "drop receipts older than this (0: keep all); a chain goes on from the last one dropped")
 }
 
 // config returns the push.Config with the relay allow-list filled in.

@@ -393,22 +393,26 @@ func decodeReceipt(v []byte) (storedReceipt, error) {
 
 // Receipts returns up to limit receipts of payer's chain from seq fromSeq
 // (1 is the first), each with the proof of the node's batch signature.
+// Receipts dropped past push-receipt-retention are skipped: the run then
+// starts after the chain's base and links to the last dropped hash.
 func (s *Service) Receipts(ctx context.Context, payer common.Address, fromSeq uint64, limit int) ([]pushwire.Receipt, error) {
 	if limit <= 0 || limit > pushwire.MaxReceipts {
 		limit = pushwire.MaxReceipts
 	}
 	fromSeq = max(fromSeq, 1)
-	s.headMu.Lock()
-	last, ok := s.durable[payer]
-	if !ok {
-		h, err := s.storedHead(payer)
-		if err != nil {
-			s.headMu.Unlock()
-			return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
-		}
-		last = h.seq
+	s.pruneMu.RLock()
+	defer s.pruneMu.RUnlock()
+	last, err := s.durableHead(payer)
+	if err != nil {
+		return nil, err
 	}
-	s.headMu.Unlock()
+	// Receipts before the chain's base were dropped (push-receipt-
+	// retention): the run starts after it.
+	base, err := s.receiptBase(payer)
+	if err != nil {
+		return nil, err
+	}
+	fromSeq = max(fromSeq, base.seq+1)
 	out := []pushwire.Receipt{}
 	if fromSeq > last {
 		return out, nil
@@ -438,7 +442,9 @@ func (s *Service) Receipts(ctx context.Context, payer common.Address, fromSeq ui
 		return br, br.hashes[sr.idx], nil
 	}
 	prev := make([]byte, 32) // the previous hash of the chain's first receipt
-	if fromSeq > 1 {
+	if fromSeq == base.seq+1 && base.seq > 0 {
+		prev = base.hash
+	} else if fromSeq > 1 {
 		v, closer, err := s.db.Get(receiptKey(payer, fromSeq-1))
 		if err != nil {
 			return nil, fmt.Errorf("%w: receipt %d: %w", errCorrupt, fromSeq-1, err)

@@ -18,6 +18,7 @@ import (
 //	'h' payer(20)                      -> receipt chain head: seq(8) hash(32)
 //	'R' payer(20) seq(8)               -> receipt (receiptRecord)
 //	'B' batch(8)                       -> receipt batch: root, signature, leaves
+//	'P' payer(20)                      -> chain base: seq(8) hash(32) of the last receipt dropped
 //	'D' sha256(sealed token)(32)       -> unix ms: sealed tokens found dead (last hop)
 //	'M' name                           -> metadata (storage key check, counters)
 const (
@@ -29,6 +30,7 @@ const (
 	famHead      = 'h'
 	famReceipt   = 'R'
 	famBatch     = 'B'
+	famBase      = 'P'
 	famDead      = 'D'
 	famMeta      = 'M'
 )

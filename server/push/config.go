@@ -61,6 +61,10 @@ const (
 	// be sent before it stops the workers (what is left is sent after the
 	// next start).
 	DefaultDrainTimeout = 5 * time.Second
+	// DefaultReceiptRetention: receipts are the evidence of what a payer
+	// was billed for; three months outlast a billing period and its
+	// disputes.
+	DefaultReceiptRetention = 90 * 24 * time.Hour
 )
 
 // Config holds the push relay's settings. It never changes after New.
@@ -95,6 +99,9 @@ type Config struct {
 	RelayAllow []string
 
 	DrainTimeout time.Duration
+
+	// ReceiptRetention is how long receipts are kept (0: forever).
+	ReceiptRetention time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -122,6 +129,7 @@ func DefaultConfig() Config {
 		RelayBurst:       DefaultRelayBurst,
 		RelaySkew:        DefaultRelaySkew,
 		DrainTimeout:     DefaultDrainTimeout,
+		ReceiptRetention: DefaultReceiptRetention,
 	}
 }
 
@@ -154,5 +162,6 @@ func (c Config) Validate() error {
 		check(isHexAddress(a), "push-relay-allow: %q is not a 0x address", a)
 	}
 	check(c.DrainTimeout >= 0, "push-drain-timeout: must not be negative")
+	check(c.ReceiptRetention == 0 || c.ReceiptRetention >= time.Hour, "push-receipt-retention: %v: 0 (keep) or at least 1h", c.ReceiptRetention)
 	return errors.Join(errs...)
 }

@@ -1,6 +1,8 @@
 package push
 
 import (
+	"time"
+
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/ethereum/go-ethereum/common"
 
@@ -25,6 +27,21 @@ func (s *Service) PendingForTest() int64 { return s.pending.Load() }
 
 // DBForTest exposes the store.
 func (s *Service) DBForTest() *pebble.DB { return s.db }
+
+// PruneReceiptsForTest runs one pass of the receipt pruner: it drops the
+// receipts made before before.
+func (s *Service) PruneReceiptsForTest(before time.Time) (int, error) {
+	return s.pruneReceipts(before.UnixMilli())
+}
+
+// BatchRecordsForTest lists the receipt batch records kept.
+func (s *Service) BatchRecordsForTest() (ids []uint64) {
+	_ = s.scan([]byte{famBatch}, func(k, _ []byte) error {
+		ids = append(ids, beUint64(k[1:]))
+		return nil
+	})
+	return ids
+}
 
 // SendAtForTest is when a queued job may be sent (unix ms).
 func (j *job) SendAtForTest() int64 { return max(j.notBefore, j.created) }

@@ -40,6 +40,7 @@ type metrics struct {
 	quotaBackoffs    *prometheus.CounterVec // gateway
 	credentialErrors *prometheus.CounterVec // gateway
 	registrations    prometheus.Gauge
+	receiptsPruned   prometheus.Counter
 
 	// Resolved children of the per-wakeup series, to keep label hashing
 	// off the hot path.
@@ -59,6 +60,9 @@ func newMetrics(reg prometheus.Registerer, s *Service) (*metrics, error) {
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pnode_push_refused_total", Help: "Wake and relay requests refused, by reason.",
 		}, []string{"reason"}),
+		receiptsPruned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pnode_push_receipts_pruned_total", Help: "Receipts dropped past push-receipt-retention.",
+		}),
 		coalesced: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pnode_push_coalesced_total", Help: "Topic triggers absorbed by a wakeup already scheduled in the coalescing window.",
 		}),
@@ -123,7 +127,7 @@ func newMetrics(reg prometheus.Registerer, s *Service) (*metrics, error) {
 		m.credentialErrors.WithLabelValues(g)
 	}
 	for _, c := range []prometheus.Collector{m.accepted, m.refused, m.coalesced, m.sends, m.wakeups, m.failed, m.dropped,
-		m.latency, m.deadTokens, m.quotaBackoffs, m.credentialErrors, m.registrations, depth, oldest} {
+		m.latency, m.deadTokens, m.quotaBackoffs, m.credentialErrors, m.registrations, m.receiptsPruned, depth, oldest} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -164,6 +164,11 @@ type Service struct {
 	acks    chan ack
 	pending atomic.Int64  // jobs in the store's queue
 	nextSeq atomic.Uint64 // last job sequence number used
+
+	// pruneMu keeps Receipts from reading a chain while the pruner drops
+	// part of it.
+	pruneMu     sync.RWMutex
+	batchesFrom uint64 // batch records below this are dropped; guarded by pruneMu
 	busy    atomic.Int64  // jobs a worker is processing
 
 	missingApps sync.Map // error text -> true: missing apps are logged once
@@ -398,6 +403,9 @@ func (s *Service) Start() {
 	s.started = true
 	s.services.Go(func() { s.sched.run(s.ctx) })
 	s.services.Go(s.ackLoop)
+	if s.cfg.ReceiptRetention > 0 {
+		s.services.Go(s.pruneLoop)
+	}
 	for p := range s.pools {
 		for range s.cfg.Workers {
 			s.workers.Go(func() { s.workLoop(poolID(p)) })

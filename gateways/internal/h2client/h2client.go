@@ -47,6 +47,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -155,6 +156,11 @@ type Transport struct {
 	cfg        Config          // static after New
 	neverIndex map[string]bool // static after New
 	tick       time.Duration   // static after New; how often a connection checks its requests' deadlines (0: never)
+
+	// fields caches what prepare derives from each request header key
+	// (copy on write: readers load it without a lock).
+	fields   atomic.Pointer[map[string]fieldInfo]
+	fieldsMu sync.Mutex // serialises writers of fields
 
 	mu      sync.Mutex
 	cc      *conn         // guarded by mu; the connection new requests use
@@ -421,21 +427,21 @@ func (t *Transport) prepare(req *http.Request) (*request, error) {
 		hpack.HeaderField{Name: ":path", Value: path, Sensitive: t.neverIndex[":path"]},
 	)
 	for k, vv := range req.Header {
-		name := lowerHeader(k)
-		if connectionHeaders[name] || name == "content-length" {
+		fi := t.fieldInfo(k)
+		if fi.drop {
 			continue
 		}
-		if !httpguts.ValidHeaderFieldName(k) {
+		if !fi.valid {
 			return nil, fmt.Errorf("h2client: invalid header name %q", k)
 		}
 		for _, v := range vv {
-			if name == "te" && v != "trailers" {
+			if fi.name == "te" && v != "trailers" {
 				continue
 			}
 			if !httpguts.ValidHeaderFieldValue(v) {
 				return nil, fmt.Errorf("h2client: invalid value for header %q", k)
 			}
-			r.fields = append(r.fields, hpack.HeaderField{Name: name, Value: v, Sensitive: t.neverIndex[name]})
+			r.fields = append(r.fields, hpack.HeaderField{Name: fi.name, Value: v, Sensitive: fi.never})
 		}
 	}
 	if req.Body != nil && req.Body != http.NoBody {
@@ -487,6 +493,56 @@ var commonHeaders = func() map[string]string {
 	}
 	return m
 }()
+
+// fieldInfo is what prepare derives from a request header key.
+type fieldInfo struct {
+	name  string // the HTTP/2 (lower-case) name
+	drop  bool   // not sent: connection-specific, or content-length (set from the body)
+	valid bool   // a valid field name
+	never bool   // sent never-indexed (Config.NeverIndex)
+}
+
+// maxFieldInfos bounds the cache of fieldInfos; keys past it are derived
+// every time.
+const maxFieldInfos = 64
+
+// fieldInfo returns k's fieldInfo, from the cache when it is there: the
+// same few keys make every request of a sender, and deriving them costs
+// three map lookups and a scan of the name.
+func (t *Transport) fieldInfo(k string) fieldInfo {
+	if m := t.fields.Load(); m != nil {
+		if fi, ok := (*m)[k]; ok {
+			return fi
+		}
+	}
+	name := lowerHeader(k)
+	fi := fieldInfo{
+		name:  name,
+		drop:  connectionHeaders[name] || name == "content-length",
+		valid: httpguts.ValidHeaderFieldName(k),
+		never: t.neverIndex[name],
+	}
+	t.fieldsMu.Lock()
+	defer t.fieldsMu.Unlock()
+	old := t.fields.Load()
+	if old != nil && len(*old) >= maxFieldInfos {
+		return fi
+	}
+	m := make(map[string]fieldInfo, 1+len(mapOrEmpty(old)))
+	for ok, ov := range mapOrEmpty(old) {
+		m[ok] = ov
+	}
+	m[k] = fi
+	t.fields.Store(&m)
+	return fi
+}
+
+func mapOrEmpty(m *map[string]fieldInfo) map[string]fieldInfo {
+	if m == nil {
+		return nil
+	}
+	return *m
+}
 
 func lowerHeader(k string) string {
 	if v, ok := commonHeaders[k]; ok {

@@ -683,3 +683,41 @@ func TestRequestTimeout(t *testing.T) {
 		t.Fatalf("%d streams still open", open)
 	}
 }
+
+// TestRequestHeaderFields: connection-specific headers are not sent, a
+// header name HTTP does not allow fails the request, every time (the
+// per-key cache must not forget it), and the header keys a sender keeps
+// using are sent unchanged.
+func TestRequestHeaderFields(t *testing.T) {
+	seen := make(chan http.Header, 8)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen <- r.Header.Clone() })
+	_, tr := newTLSServer(t, h, Config{NeverIndex: []string{"x-token"}})
+	ctx := t.Context()
+	for i := range 3 {
+		req, _ := http.NewRequestWithContext(ctx, "GET", "https://example.com/h", nil)
+		req.Header.Set("Connection", "keep-alive")
+		req.Header.Set("Keep-Alive", "timeout=5")
+		req.Header.Set("Te", "gzip")
+		req.Header.Set("X-Token", fmt.Sprint("secret-", i))
+		req.Header.Set("Apns-Topic", "org.example.app")
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("request %d: status %d", i, resp.StatusCode)
+		}
+		got := <-seen
+		if got.Get("X-Token") != fmt.Sprint("secret-", i) || got.Get("Apns-Topic") != "org.example.app" ||
+			got.Get("Connection") != "" || got.Get("Keep-Alive") != "" || got.Get("Te") != "" {
+			t.Fatalf("request %d: server saw %v", i, got)
+		}
+
+		bad, _ := http.NewRequestWithContext(ctx, "GET", "https://example.com/h", nil)
+		bad.Header["Bad Name"] = []string{"x"}
+		if _, err := tr.RoundTrip(bad); err == nil || !strings.Contains(err.Error(), "invalid header name") {
+			t.Fatalf("request %d with a bad header name: %v", i, err)
+		}
+	}
+}

@@ -28,6 +28,75 @@ const maxAckBatch = 1024
 // per wakeup into one per group.
 const ackLinger = 2 * time.Millisecond
 
+// ackQueue hands finished jobs to the acknowledger. A channel would wake
+// the acknowledger for every job it gathers during ackLinger; the queue
+// wakes it once per group: when the first job of a group arrives, and when
+// the group is full.
+type ackQueue struct {
+	mu     sync.Mutex
+	buf    []ack // guarded by mu
+	closed bool  // guarded by mu
+	first  chan struct{}
+	full   chan struct{}
+}
+
+func newAckQueue() *ackQueue {
+	return &ackQueue{first: make(chan struct{}, 1), full: make(chan struct{}, 1)}
+}
+
+// put adds a finished job. It never blocks: the jobs in the queue are
+// bounded by the jobs that exist.
+func (q *ackQueue) put(a ack) {
+	q.mu.Lock()
+	q.buf = append(q.buf, a)
+	n := len(q.buf)
+	q.mu.Unlock()
+	switch n {
+	case 1:
+		ring(q.first)
+	case maxAckBatch:
+		ring(q.full)
+	}
+}
+
+func (q *ackQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.buf)
+}
+
+// close makes take return false once the queue is empty.
+func (q *ackQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	ring(q.first)
+}
+
+func ring(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// take moves up to maxAckBatch jobs, oldest first, into batch[:0] and
+// returns it; ok is false when the queue is closed and empty.
+func (q *ackQueue) take(batch []ack) (_ []ack, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := min(len(q.buf), maxAckBatch)
+	batch = append(batch[:0], q.buf[:n]...)
+	rest := copy(q.buf, q.buf[n:])
+	clear(q.buf[rest:])
+	q.buf = q.buf[:rest]
+	if rest > 0 {
+		// More than a group waited: the next take need not wait.
+		ring(q.first)
+	}
+	return batch, n > 0 || !q.closed
+}
+
 // ack is a job's final outcome, for the acknowledger.
 type ack struct {
 	j       *job
@@ -76,22 +145,25 @@ func (s *Service) ackLoop() {
 	defer close(synced)
 	linger := time.NewTimer(time.Hour)
 	defer linger.Stop()
-	for a := range s.acks {
-		batch = append(batch[:0], a)
-		linger.Reset(ackLinger)
-	more:
-		for len(batch) < maxAckBatch {
+	q := s.acks
+	for {
+		<-q.first
+		if q.len() < maxAckBatch {
+			// Gather for ackLinger, or until a group's worth is waiting.
+			linger.Reset(ackLinger)
 			select {
-			case a, ok := <-s.acks:
-				if !ok {
-					break more
-				}
-				batch = append(batch, a)
 			case <-linger.C:
-				break more
+			case <-q.full:
+				linger.Stop()
 			}
 		}
-		linger.Stop()
+		var ok bool
+		if batch, ok = q.take(batch); !ok {
+			return
+		}
+		if len(batch) == 0 {
+			continue
+		}
 		c, err := s.applyAcks(batch, heads, &scratch)
 		if err != nil {
 			// The jobs stay in the store and are sent again after a

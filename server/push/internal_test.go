@@ -3,6 +3,7 @@ package push
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,4 +140,42 @@ func FuzzDecodeRecords(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAckQueue: the acknowledger is rung once for the first job of a
+// group and once when a group is full, takes at most maxAckBatch in order,
+// is rung again while jobs are left, and sees the end only once the
+// closed queue is empty.
+func TestAckQueue(t *testing.T) {
+	q := newAckQueue()
+	rung := func(c chan struct{}) bool {
+		select {
+		case <-c:
+			return true
+		default:
+			return false
+		}
+	}
+	n := maxAckBatch + 10
+	for i := range n {
+		q.put(ack{outcome: fmt.Sprint(i)})
+	}
+	if !rung(q.first) || rung(q.first) || !rung(q.full) || rung(q.full) {
+		t.Fatal("want one ring for the first job and one for a full group")
+	}
+	batch, ok := q.take(nil)
+	if !ok || len(batch) != maxAckBatch || batch[0].outcome != "0" || batch[maxAckBatch-1].outcome != fmt.Sprint(maxAckBatch-1) {
+		t.Fatalf("first take: %d jobs, ok %v", len(batch), ok)
+	}
+	if !rung(q.first) {
+		t.Fatal("jobs left, but the acknowledger was not rung")
+	}
+	q.close()
+	batch, ok = q.take(batch)
+	if !ok || len(batch) != 10 || batch[0].outcome != fmt.Sprint(maxAckBatch) {
+		t.Fatalf("second take: %d jobs, ok %v", len(batch), ok)
+	}
+	if batch, ok = q.take(batch); ok || len(batch) != 0 {
+		t.Fatalf("closed and empty: %d jobs, ok %v", len(batch), ok)
+	}
 }

@@ -161,15 +161,15 @@ type Service struct {
 
 	pools   [numPools]chan *job // ready jobs; capacity >= every job that can exist
 	sched   *scheduler
-	acks    chan ack
+	acks    *ackQueue
 	pending atomic.Int64  // jobs in the store's queue
 	nextSeq atomic.Uint64 // last job sequence number used
 
 	// pruneMu keeps Receipts from reading a chain while the pruner drops
 	// part of it.
 	pruneMu     sync.RWMutex
-	batchesFrom uint64 // batch records below this are dropped; guarded by pruneMu
-	busy    atomic.Int64  // jobs a worker is processing
+	batchesFrom uint64       // batch records below this are dropped; guarded by pruneMu
+	busy        atomic.Int64 // jobs a worker is processing
 
 	missingApps sync.Map // error text -> true: missing apps are logged once
 
@@ -230,7 +230,7 @@ func Open(dir string, cfg Config, deps Deps) (*Service, error) {
 		apps:     make(map[string]*appState),
 		allow:    make(map[common.Address]bool),
 		credit:   deps.Credit,
-		acks:     make(chan ack, 4096),
+		acks:     newAckQueue(),
 		durable:  make(map[common.Address]uint64),
 		regs:     newReadCache[*regRecord](),
 		wakes:    newReadCache[wakeTarget](),
@@ -435,7 +435,7 @@ func (s *Service) Close(ctx context.Context) error {
 		cancel()
 		s.cancel()
 		s.workers.Wait()
-		close(s.acks) // the acknowledger writes what the workers finished, then exits
+		s.acks.close() // the acknowledger writes what the workers finished, then exits
 		s.services.Wait()
 	}
 	left := s.pending.Load()

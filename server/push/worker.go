@@ -67,7 +67,7 @@ func (s *Service) process(ctx context.Context, p poolID, j *job, t *target) {
 		// Unregistered or disabled since it was queued: nothing to send
 		// and nobody to bill.
 		s.metrics.dropped.WithLabelValues(reasonUnregistered).Inc()
-		s.acks <- ack{j: j}
+		s.acks.put(ack{j: j})
 		return
 	case errors.Is(err, ErrUnknownApp):
 		// The app left the configuration: keep the job in the store, where
@@ -339,7 +339,7 @@ func (s *Service) finalFail(j *job, p poolID, reason string) {
 	s.metrics.failed.WithLabelValues(p.String(), reason).Inc()
 	var t target
 	if err := s.resolve(j, &t); err != nil {
-		s.acks <- ack{j: j}
+		s.acks.put(ack{j: j})
 		return
 	}
 	s.finish(j, &t, p, pushwire.OutcomeFailed, nil)
@@ -358,7 +358,7 @@ func (s *Service) finish(j *job, t *target, p poolID, outcome string, d *dead) {
 		}
 		a.dead = d
 	}
-	s.acks <- a
+	s.acks.put(a)
 }
 
 // ceilMilli rounds t up to whole milliseconds (the scheduler's unit), so a

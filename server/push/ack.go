@@ -34,7 +34,8 @@ const ackLinger = 2 * time.Millisecond
 // the group is full.
 type ackQueue struct {
 	mu     sync.Mutex
-	buf    []ack // guarded by mu
+	buf    []ack // guarded by mu; buf[head:] are waiting
+	head   int   // guarded by mu
 	closed bool  // guarded by mu
 	first  chan struct{}
 	full   chan struct{}
@@ -49,7 +50,7 @@ func newAckQueue() *ackQueue {
 func (q *ackQueue) put(a ack) {
 	q.mu.Lock()
 	q.buf = append(q.buf, a)
-	n := len(q.buf)
+	n := len(q.buf) - q.head
 	q.mu.Unlock()
 	switch n {
 	case 1:
@@ -62,7 +63,7 @@ func (q *ackQueue) put(a ack) {
 func (q *ackQueue) len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return len(q.buf)
+	return len(q.buf) - q.head
 }
 
 // close makes take return false once the queue is empty.
@@ -85,11 +86,18 @@ func ring(c chan struct{}) {
 func (q *ackQueue) take(batch []ack) (_ []ack, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	n := min(len(q.buf), maxAckBatch)
-	batch = append(batch[:0], q.buf[:n]...)
-	rest := copy(q.buf, q.buf[n:])
-	clear(q.buf[rest:])
-	q.buf = q.buf[:rest]
+	n := min(len(q.buf)-q.head, maxAckBatch)
+	batch = append(batch[:0], q.buf[q.head:q.head+n]...)
+	clear(q.buf[q.head : q.head+n])
+	q.head += n
+	rest := len(q.buf) - q.head
+	if rest == 0 || q.head >= len(q.buf)/2 {
+		// Move what waits to the front: at most as many jobs as were
+		// taken since the last move, so a backlog costs each job O(1).
+		copy(q.buf, q.buf[q.head:])
+		clear(q.buf[rest:])
+		q.buf, q.head = q.buf[:rest], 0
+	}
 	if rest > 0 {
 		// More than a group waited: the next take need not wait.
 		ring(q.first)

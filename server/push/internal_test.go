@@ -179,3 +179,36 @@ func TestAckQueue(t *testing.T) {
 		t.Fatalf("closed and empty: %d jobs, ok %v", len(batch), ok)
 	}
 }
+
+// TestAckQueueBacklog: with jobs arriving between takes, every job comes
+// out once, in order, whatever the backlog.
+func TestAckQueueBacklog(t *testing.T) {
+	q := newAckQueue()
+	next, want := 0, 0
+	put := func(n int) {
+		for range n {
+			q.put(ack{outcome: fmt.Sprint(next)})
+			next++
+		}
+	}
+	var batch []ack
+	put(3*maxAckBatch + 5)
+	for round := 0; want < next; round++ {
+		var ok bool
+		if batch, ok = q.take(batch); !ok || len(batch) == 0 || len(batch) > maxAckBatch {
+			t.Fatalf("round %d: %d jobs, ok %v", round, len(batch), ok)
+		}
+		for _, a := range batch {
+			if a.outcome != fmt.Sprint(want) {
+				t.Fatalf("round %d: job %s, want %d", round, a.outcome, want)
+			}
+			want++
+		}
+		if round < 5 {
+			put(700)
+		}
+	}
+	if q.len() != 0 {
+		t.Fatalf("%d jobs left", q.len())
+	}
+}

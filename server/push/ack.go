@@ -313,7 +313,7 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head, sc *ackS
 		}
 		for p := range touched {
 			h := heads[p]
-			b.Set(headKey(p), append(binary.BigEndian.AppendUint64(nil, h.seq), h.hash...), nil)
+			b.Set(headKey(p), appendSeqHash(nil, h.seq, h.hash), nil)
 		}
 	}
 	if err := s.db.ApplyNoSyncWait(b, pebble.Sync); err != nil {
@@ -377,18 +377,37 @@ func (s *Service) headOf(payer common.Address, heads map[common.Address]head) (h
 }
 
 func (s *Service) storedHead(payer common.Address) (head, error) {
-	v, closer, err := s.db.Get(headKey(payer))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return head{hash: make([]byte, 32)}, nil
-	}
+	seq, hash, found, err := s.getSeqHash(headKey(payer), "chain head")
 	if err != nil {
 		return head{}, err
 	}
+	if !found {
+		return head{hash: make([]byte, 32)}, nil
+	}
+	return head{seq: seq, hash: hash}, nil
+}
+
+// getSeqHash reads a record of a sequence number and a hash (a chain's
+// head or base); found is false when there is none. what names the
+// record in errors.
+func (s *Service) getSeqHash(key []byte, what string) (seq uint64, hash []byte, found bool, err error) {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return 0, nil, false, nil
+	}
+	if err != nil {
+		return 0, nil, false, err
+	}
 	defer closer.Close()
 	if len(v) != 40 {
-		return head{}, fmt.Errorf("%w: chain head", errCorrupt)
+		return 0, nil, false, fmt.Errorf("%w: %s", errCorrupt, what)
 	}
-	return head{seq: binary.BigEndian.Uint64(v), hash: append([]byte(nil), v[8:]...)}, nil
+	return binary.BigEndian.Uint64(v), bytes.Clone(v[8:]), true, nil
+}
+
+// appendSeqHash appends the record getSeqHash reads.
+func appendSeqHash(dst []byte, seq uint64, hash []byte) []byte {
+	return append(binary.BigEndian.AppendUint64(dst, seq), hash...)
 }
 
 // signReceipts signs the Merkle root of the receipts once and adds the
@@ -595,22 +614,35 @@ func (s *Service) loadBatch(id uint64) (*batchRec, error) {
 		return nil, fmt.Errorf("%w: receipt batch %d: %w", errCorrupt, id, err)
 	}
 	defer closer.Close()
+	root, sig, leaves, err := decodeBatch(v)
+	if err != nil {
+		return nil, err
+	}
+	br := &batchRec{root: bytes.Clone(root), sig: bytes.Clone(sig), hashes: make([][]byte, len(leaves))}
+	for i, h := range leaves {
+		br.hashes[i] = bytes.Clone(h)
+	}
+	_, br.proofs = pushwire.MerkleTree(keccak, br.hashes)
+	return br, nil
+}
+
+// decodeBatch decodes a batch record: its Merkle root, its signature and
+// its leaves (the receipts' hashes), as slices of v.
+func decodeBatch(v []byte) (root, sig []byte, leaves [][]byte, err error) {
 	d := dec{b: v}
-	br := &batchRec{root: append([]byte(nil), d.raw(32)...), sig: append([]byte(nil), d.raw(65)...)}
+	root, sig = d.raw(32), d.raw(65)
 	n := d.u()
 	if n > maxAckBatch*4 {
 		d.fail()
 	}
-	hashes := make([][]byte, 0, n)
+	leaves = make([][]byte, 0, n)
 	for i := uint64(0); i < n && d.err == nil; i++ {
-		hashes = append(hashes, append([]byte(nil), d.raw(32)...))
+		leaves = append(leaves, d.raw(32))
 	}
 	if err := d.done("receipt batch"); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	br.hashes = hashes
-	_, br.proofs = pushwire.MerkleTree(keccak, hashes)
-	return br, nil
+	return root, sig, leaves, nil
 }
 
 func beUint64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

@@ -1,6 +1,7 @@
 package push
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -35,18 +36,11 @@ func baseKey(payer common.Address) []byte { return ownerPrefix(famBase, payer) }
 
 // receiptBase returns payer's chain base; seq 0 when nothing was dropped.
 func (s *Service) receiptBase(payer common.Address) (chainBase, error) {
-	v, closer, err := s.db.Get(baseKey(payer))
-	if errors.Is(err, pebble.ErrNotFound) {
-		return chainBase{}, nil
+	seq, hash, _, err := s.getSeqHash(baseKey(payer), "chain base")
+	if err != nil && !errors.Is(err, errCorrupt) {
+		err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	if err != nil {
-		return chainBase{}, fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	defer closer.Close()
-	if len(v) != 40 {
-		return chainBase{}, fmt.Errorf("%w: chain base", errCorrupt)
-	}
-	return chainBase{seq: binary.BigEndian.Uint64(v), hash: append([]byte(nil), v[8:]...)}, nil
+	return chainBase{seq: seq, hash: hash}, err
 }
 
 // durableHead returns the last receipt of payer's chain that is synced.
@@ -200,7 +194,7 @@ func (s *Service) prunePayer(payer common.Address, before int64) (n int, keep ui
 	b := s.db.NewBatch()
 	defer b.Close()
 	b.DeleteRange(receiptKey(payer, start), receiptKey(payer, lastSeq+1), nil)
-	b.Set(baseKey(payer), append(binary.BigEndian.AppendUint64(nil, lastSeq), lastHash...), nil)
+	b.Set(baseKey(payer), appendSeqHash(nil, lastSeq, lastHash), nil)
 	s.pruneMu.Lock()
 	err = b.Commit(pebble.NoSync)
 	s.pruneMu.Unlock()
@@ -217,16 +211,12 @@ func (s *Service) batchLeaf(id uint64, idx int) ([]byte, error) {
 		return nil, fmt.Errorf("%w: receipt batch %d: %w", errCorrupt, id, err)
 	}
 	defer closer.Close()
-	d := dec{b: v}
-	d.raw(32) // root
-	d.raw(65) // signature
-	if n := d.u(); idx < 0 || uint64(idx) >= n {
+	_, _, leaves, err := decodeBatch(v)
+	if err != nil {
+		return nil, fmt.Errorf("receipt batch %d: %w", id, err)
+	}
+	if idx < 0 || idx >= len(leaves) {
 		return nil, fmt.Errorf("%w: receipt batch %d has no leaf %d", errCorrupt, id, idx)
 	}
-	d.raw(32 * idx)
-	h := append([]byte(nil), d.raw(32)...)
-	if d.err != nil {
-		return nil, fmt.Errorf("%w: receipt batch %d: %w", errCorrupt, id, d.err)
-	}
-	return h, nil
+	return bytes.Clone(leaves[idx]), nil
 }

@@ -58,7 +58,7 @@ func (s *Service) workLoop(p poolID) {
 func (s *Service) process(ctx context.Context, p poolID, j *job, t *target) {
 	now := s.now()
 	if now.UnixMilli()-j.created > s.cfg.MaxAge.Milliseconds() {
-		s.finalFail(j, p, reasonAge)
+		s.finalFail(j, p, t, reasonAge)
 		return
 	}
 	err := s.resolve(j, t)
@@ -78,7 +78,7 @@ func (s *Service) process(ctx context.Context, p poolID, j *job, t *target) {
 		}
 		return
 	case err != nil:
-		s.finalFail(j, p, reasonBadRequest)
+		s.finalFail(j, p, t, reasonBadRequest)
 		return
 	}
 	if t.app.pool != p {
@@ -334,15 +334,14 @@ func InstallationHash(owner common.Address, inst string) (h [32]byte) {
 }
 
 // finalFail ends a job that cannot be sent with a failed receipt when its
-// payer is known.
-func (s *Service) finalFail(j *job, p poolID, reason string) {
+// payer is known; t is storage for the job's target, as in process.
+func (s *Service) finalFail(j *job, p poolID, t *target, reason string) {
 	s.metrics.failed.WithLabelValues(p.String(), reason).Inc()
-	var t target
-	if err := s.resolve(j, &t); err != nil {
+	if err := s.resolve(j, t); err != nil {
 		s.acks.put(ack{j: j})
 		return
 	}
-	s.finish(j, &t, p, pushwire.OutcomeFailed, nil)
+	s.finish(j, t, p, pushwire.OutcomeFailed, nil)
 }
 
 // finish hands the job's final outcome to the acknowledger, which deletes

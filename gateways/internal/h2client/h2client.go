@@ -41,6 +41,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -524,24 +525,15 @@ func (t *Transport) fieldInfo(k string) fieldInfo {
 	}
 	t.fieldsMu.Lock()
 	defer t.fieldsMu.Unlock()
-	old := t.fields.Load()
-	if old != nil && len(*old) >= maxFieldInfos {
-		return fi
+	m := map[string]fieldInfo{k: fi}
+	if old := t.fields.Load(); old != nil {
+		if len(*old) >= maxFieldInfos {
+			return fi
+		}
+		maps.Copy(m, *old)
 	}
-	m := make(map[string]fieldInfo, 1+len(mapOrEmpty(old)))
-	for ok, ov := range mapOrEmpty(old) {
-		m[ok] = ov
-	}
-	m[k] = fi
 	t.fields.Store(&m)
 	return fi
-}
-
-func mapOrEmpty(m *map[string]fieldInfo) map[string]fieldInfo {
-	if m == nil {
-		return nil
-	}
-	return *m
 }
 
 func lowerHeader(k string) string {

@@ -1323,9 +1323,11 @@ func (l *Ledger) addPendingLocked(b *pebble.Batch) error {
 		n++
 	}
 	other := cs[n:]
+	var ms [8]byte
 	for _, c := range other {
 		k = appendChargeKey(k[:0], c.id)
-		if err := set(k, binary.BigEndian.AppendUint64(nil, uint64(c.ms))); err != nil { // id -> unix ms
+		binary.BigEndian.PutUint64(ms[:], uint64(c.ms))
+		if err := set(k, ms[:]); err != nil { // id -> unix ms (Set copies)
 			return err
 		}
 	}

@@ -54,6 +54,11 @@ import (
 //     write. Each request gets the decisions and the answer it would get
 //     alone; a bulk sender that pipelines saves the node an fsync wait, a
 //     write and a read per request.
+//   - On Linux, a connection idle after a fast-path answer is handed to
+//     the wake poller (wakepoll_linux.go), which serves the idle
+//     connections of senders that send one request at a time from one
+//     epoll set, with one commit for all that were ready at once, and gives
+//     a connection back to a goroutine of its own for anything else.
 
 const (
 	// frontBufSize is the read buffer of a fast-path connection. A request
@@ -100,7 +105,11 @@ type wakeFront struct {
 	mu    sync.Mutex
 	conns map[*frontConn]struct{} // fast-path connections; guarded by mu
 
+	poll      *wakePoller  // nil: no poller on this system
 	served    atomic.Int64 // requests answered by the fast path
+	polled    atomic.Int64 // of which by the poller
+	adopted   atomic.Int64 // connections the poller took over
+	released  atomic.Int64 // connections the poller gave back to a goroutine
 	handedOff atomic.Int64 // connections handed to net/http
 }
 
@@ -150,6 +159,7 @@ type frontBuf struct {
 // outcome.
 type frontReq struct {
 	token  string
+	ip     string // the sender's, as remoteIP gives it
 	ttl    [maxFrontTTL]byte
 	ttlLen int
 
@@ -250,6 +260,7 @@ func newWakeFront(s *Server, ln net.Listener) *wakeFront {
 	if f.writeTimeout <= 0 {
 		f.writeTimeout = frontWriteTimeout
 	}
+	f.poll = newWakePoller(f)
 	if wakeFrontHook != nil {
 		wakeFrontHook(f)
 	}
@@ -278,6 +289,9 @@ func (f *wakeFront) Close() error {
 	f.closeOnce.Do(func() {
 		f.stopping.Store(true)
 		close(f.closed)
+		if f.poll != nil {
+			f.poll.close()
+		}
 		if err := f.ln.Close(); err != nil {
 			f.closeErr = err
 		}
@@ -354,9 +368,8 @@ func (f *wakeFront) acceptLoop() {
 	}
 }
 
-// track registers a new connection for serveConn, which must run next. It
-// returns nil, having closed c, once f is closing.
-func (f *wakeFront) track(c net.Conn) *frontConn {
+// newFrontConn is c as a fast-path connection, idle.
+func newFrontConn(c net.Conn) *frontConn {
 	fc := &frontConn{conn: c, ip: addrIP(c.RemoteAddr().String()), idle: true}
 	if sc, ok := c.(syscall.Conn); ok {
 		if raw, err := sc.SyscallConn(); err == nil {
@@ -364,12 +377,32 @@ func (f *wakeFront) track(c net.Conn) *frontConn {
 			fc.readFn = fc.idleRead
 		}
 	}
+	return fc
+}
+
+// track registers a new connection for serveConn, which must run next. It
+// returns nil, having closed c, once f is closing.
+func (f *wakeFront) track(c net.Conn) *frontConn {
+	fc := newFrontConn(c)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.stopping.Load() {
 		c.Close()
 		return nil
 	}
+	f.conns[fc] = struct{}{}
+	f.wg.Add(1)
+	return fc
+}
+
+// trackReleased registers a connection the poller gives back in the middle
+// of a request, or with answers to write: busy, so that Close leaves it to
+// finish, even once f is closing. It runs on a goroutine f.wg counts.
+func (f *wakeFront) trackReleased(c net.Conn) *frontConn {
+	fc := newFrontConn(c)
+	fc.idle = false
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.conns[fc] = struct{}{}
 	f.wg.Add(1)
 	return fc
@@ -387,6 +420,13 @@ func (f *wakeFront) setState(c *frontConn, idle bool) bool {
 	}
 	c.idle = idle
 	return true
+}
+
+// forget forgets c, which is no longer the fast path's to close.
+func (f *wakeFront) forget(c *frontConn) {
+	f.mu.Lock()
+	delete(f.conns, c)
+	f.mu.Unlock()
 }
 
 // drop closes and forgets c.
@@ -407,11 +447,40 @@ func (f *wakeFront) drop(c *frontConn) {
 // bytes arrive. One deliberate difference: the (capped) body is read under
 // the head's deadline too, where net/http would wait for it forever.
 func (f *wakeFront) serveConn(c *frontConn) {
+	c.conn.SetReadDeadline(time.Now().Add(DefaultReadHeaderTimeout))
+	f.serveFrom(c, nil, true)
+}
+
+// serveReleased serves a connection the poller gave back: it writes
+// unwritten, the rest of the poller's answers (and then closes, if
+// closeAfter), then serves read, bytes the poller read past the requests it
+// answered, as the start of the next request.
+func (f *wakeFront) serveReleased(c *frontConn, read, unwritten []byte, closeAfter bool) {
+	if len(unwritten) > 0 || closeAfter {
+		c.conn.SetWriteDeadline(time.Now().Add(f.writeTimeout))
+		if _, err := c.conn.Write(unwritten); err != nil || closeAfter {
+			f.drop(c)
+			f.wg.Done()
+			return
+		}
+	}
+	var buf *frontBuf
+	if len(read) > 0 {
+		buf = getFrontBuf(c.conn)
+		buf.src.first = buf.src.buf[:copy(buf.src.buf[:], read)]
+		c.conn.SetReadDeadline(time.Now().Add(DefaultReadHeaderTimeout))
+	} else if !f.setState(c, true) {
+		f.wg.Done()
+		return
+	}
+	f.serveFrom(c, buf, false)
+}
+
+// serveFrom is serveConn's loop, from buf (nil: idle) and first (the
+// connection's first request is next).
+func (f *wakeFront) serveFrom(c *frontConn, buf *frontBuf, first bool) {
 	defer f.wg.Done()
 	conn := c.conn
-	conn.SetReadDeadline(time.Now().Add(DefaultReadHeaderTimeout))
-	var buf *frontBuf
-	first := true
 	for {
 		if buf == nil {
 			// Idle: park until the socket is readable, holding no buffer.
@@ -508,6 +577,9 @@ func (f *wakeFront) serveConn(c *frontConn) {
 		putFrontBuf(buf)
 		buf = nil
 		conn.SetReadDeadline(time.Time{})
+		if f.poll != nil && !f.stopping.Load() && f.poll.adopt(c) {
+			return
+		}
 		if !f.setState(c, true) {
 			return
 		}
@@ -552,20 +624,29 @@ func (f *wakeFront) serveGroup(ip string, buf *frontBuf) {
 		r.id, r.secs, r.err = runWake(f.s.lifetime, f.s, r.token, ip, r.ttl[:r.ttlLen])
 		return
 	}
-	batch := buf.batch[:0]
 	for i := range buf.group {
-		r := &buf.group[i]
+		buf.group[i].ip = ip
+	}
+	buf.batch = decideWakes(f.s, buf.group, buf.batch)
+}
+
+// decideWakes decides reqs, as runWake decides each, with one WakeBatch.
+// batch is scratch space, returned for reuse.
+func decideWakes(s *Server, reqs []frontReq, batch []push.WakeReq) []push.WakeReq {
+	batch = batch[:0]
+	for i := range reqs {
+		r := &reqs[i]
 		ttl, err := wakeTTL(r.ttl[:r.ttlLen])
 		if err != nil {
 			r.err = err
 			continue
 		}
-		batch = append(batch, push.WakeReq{Token: r.token, IP: ip, TTL: ttl})
+		batch = append(batch, push.WakeReq{Token: r.token, IP: r.ip, TTL: ttl})
 	}
-	f.s.push.WakeBatch(f.s.lifetime, batch)
+	s.push.WakeBatch(s.lifetime, batch)
 	k := 0
-	for i := range buf.group {
-		r := &buf.group[i]
+	for i := range reqs {
+		r := &reqs[i]
 		if r.err != nil {
 			continue
 		}
@@ -573,7 +654,7 @@ func (f *wakeFront) serveGroup(ip string, buf *frontBuf) {
 		k++
 		r.id, r.secs, r.err = wakeAnswer(w.ID, w.TTL, w.Err)
 	}
-	buf.batch = batch
+	return batch
 }
 
 // handOff gives c, with the bytes still in buf, to net/http.

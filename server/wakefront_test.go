@@ -195,6 +195,22 @@ func servePlain(t testing.TB, srv *Server) string {
 	return ln.Addr().String()
 }
 
+// checkSame runs exchange on the plain server and fails t unless it
+// answers got (Date values aside) with the push calls fastCalls, which the
+// fast path answered and made; it returns the plain server's answer.
+func (n *frontNode) checkSame(t *testing.T, got string, fastCalls []wakeCall, exchange func(addr string) string) string {
+	t.Helper()
+	want := withoutDate(exchange(n.plain))
+	plainCalls := n.push.takeCalls()
+	if got != want {
+		t.Errorf("answers differ\nfast path: %q\nnet/http:  %q", got, want)
+	}
+	if fmt.Sprint(fastCalls) != fmt.Sprint(plainCalls) {
+		t.Errorf("push calls differ\nfast path: %v\nnet/http:  %v", fastCalls, plainCalls)
+	}
+	return want
+}
+
 // newFrontNode starts a frontNode whose push relay caps bodies at maxBody.
 func newFrontNode(t testing.TB, maxBody int) *frontNode {
 	t.Helper()
@@ -214,17 +230,31 @@ func newFrontNode(t testing.TB, maxBody int) *frontNode {
 // everything the server writes until it closes.
 func exchange(t *testing.T, addr, raw string) string {
 	t.Helper()
+	c := dialTest(t, addr)
+	return exchangeOn(t, c, c, raw)
+}
+
+// dialTest dials addr with a 10 s deadline; the test closes it.
+func dialTest(t *testing.T, addr string) net.Conn {
+	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	t.Cleanup(func() { c.Close() })
 	c.SetDeadline(time.Now().Add(10 * time.Second))
+	return c
+}
+
+// exchangeOn sends raw on c, half-closes it and returns everything read
+// from r (c, or a reader of c) until the server closes.
+func exchangeOn(t *testing.T, c net.Conn, r io.Reader, raw string) string {
+	t.Helper()
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
 	}
 	c.(*net.TCPConn).CloseWrite()
-	out, err := io.ReadAll(c)
+	out, err := io.ReadAll(r)
 	if err != nil {
 		t.Fatalf("reading the answer: %v (got %q)", err, out)
 	}
@@ -382,14 +412,7 @@ func TestWakeFrontDifferential(t *testing.T) {
 			if d := n.front.handedOff.Load() - handed; d != int64(tc.handed) {
 				t.Errorf("fast path handed off %d connections, want %d", d, tc.handed)
 			}
-			want := withoutDate(exchange(t, n.plain, tc.raw))
-			plainCalls := n.push.takeCalls()
-			if got != want {
-				t.Errorf("answers differ\nfast path: %q\nnet/http:  %q", got, want)
-			}
-			if fmt.Sprint(fastCalls) != fmt.Sprint(plainCalls) {
-				t.Errorf("push calls differ\nfast path: %v\nnet/http:  %v", fastCalls, plainCalls)
-			}
+			want := n.checkSame(t, got, fastCalls, func(addr string) string { return exchange(t, addr, tc.raw) })
 			if tc.status != "" && !regexp.MustCompile(`^HTTP/1\.[01] `+tc.status+" ").MatchString(want) || tc.raw == "" && want != "" {
 				t.Errorf("net/http answered %.60q, want status %q", want, tc.status)
 			}
@@ -574,6 +597,13 @@ func TestWakeFrontShutdownInFlight(t *testing.T) {
 	<-p.entered
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
+	finishInFlight(t, p, c, stopped)
+}
+
+// finishInFlight checks that Run, stopping on stopped, waits for the
+// request blocked in p, then lets it go and expects its closing 201 on c.
+func finishInFlight(t *testing.T, p *stubPusher, c net.Conn, stopped <-chan error) {
+	t.Helper()
 	select {
 	case err := <-stopped:
 		t.Fatalf("Run returned (%v) with a request in flight", err)

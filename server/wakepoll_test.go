@@ -1,0 +1,265 @@
+//go:build linux
+
+package server
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pnmarket/pnmarket/server/push"
+)
+
+// dialWoken dials addr and has one wake request answered on the new
+// connection.
+func dialWoken(t *testing.T, addr string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c := dialTest(t, addr)
+	br := bufio.NewReader(c)
+	io.WriteString(c, wakeReq("good", "", ""))
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("first wake: %v %v", resp, err)
+	}
+	return c, br
+}
+
+// dialAdopted is dialWoken that then waits until the poller has taken the
+// connection over.
+func dialAdopted(t *testing.T, f *wakeFront, addr string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	adopted := f.adopted.Load()
+	c, br := dialWoken(t, addr)
+	waitFor(t, "the poller to adopt the connection", func() bool { return f.adopted.Load() > adopted })
+	return c, br
+}
+
+// exchangeAfterWake is exchange with one wake request answered first on
+// the connection (and left out of the result).
+func exchangeAfterWake(t *testing.T, addr, raw string) string {
+	t.Helper()
+	c, br := dialWoken(t, addr)
+	return exchangeOn(t, c, br, raw)
+}
+
+// TestWakePollerDifferential: every request sequence of the differential
+// test, sent on a connection the poller has taken over, gets exactly the
+// bytes net/http alone writes on a connection that served a wake request
+// before, with the same push calls.
+func TestWakePollerDifferential(t *testing.T) {
+	n := newFrontNode(t, push.DefaultMaxWakeBody)
+	if n.front.poll == nil {
+		t.Fatal("no poller on linux")
+	}
+	for _, tc := range frontCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			n.push.takeCalls()
+			adopted := n.front.adopted.Load()
+			got := withoutDate(exchangeAfterWake(t, n.fast, tc.raw))
+			fastCalls := n.push.takeCalls()
+			if n.front.adopted.Load() == adopted {
+				t.Error("the poller never took the connection over")
+			}
+			n.checkSame(t, got, fastCalls, func(addr string) string { return exchangeAfterWake(t, addr, tc.raw) })
+		})
+	}
+	if n.front.polled.Load() == 0 {
+		t.Error("the poller answered no request")
+	}
+}
+
+// TestWakePollerOneAtATime: connections that send one wake request at a
+// time are served by the poller after their first, and their answers come
+// back in order on the right connection.
+func TestWakePollerOneAtATime(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody, record: true}
+	f, addr, _ := runWithFront(t, newFrontServer(t, p))
+	const conns, each = 8, 20
+	type client struct {
+		c  net.Conn
+		br *bufio.Reader
+	}
+	cs := make([]client, conns)
+	for i := range cs {
+		cs[i].c, cs[i].br = dialAdopted(t, f, addr)
+	}
+	polled := f.polled.Load()
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	for i, cl := range cs {
+		wg.Go(func() {
+			for j := range each {
+				// Token "good<i>-<j>", TTL j: the answer says which request
+				// it answers.
+				io.WriteString(cl.c, wakeReq(fmt.Sprintf("good%d-%d", i, j), fmt.Sprintf("TTL: %d\r\n", j), ""))
+				resp, err := http.ReadResponse(cl.br, nil)
+				if err != nil {
+					errs <- err
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 201 || resp.Header.Get("Ttl") != fmt.Sprint(j) {
+					errs <- fmt.Errorf("conn %d request %d: %d ttl %q", i, j, resp.StatusCode, resp.Header.Get("Ttl"))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if d := f.polled.Load() - polled; d != conns*each {
+		t.Errorf("poller answered %d, want %d", d, conns*each)
+	}
+	if r := f.released.Load(); r != 0 {
+		t.Errorf("poller gave back %d connections, want 0", r)
+	}
+	seen := map[string]bool{}
+	for _, c := range p.takeCalls() {
+		seen[c.token] = true
+		if c.ip != "127.0.0.1" {
+			t.Errorf("call %v: wrong IP", c)
+		}
+	}
+	if len(seen) != conns*each+1 {
+		t.Errorf("%d distinct tokens reached the relay, want %d", len(seen), conns*each+1)
+	}
+}
+
+// TestWakePollerSplitRequest: a request that reaches an adopted connection
+// in two pieces is finished by a goroutine of its own, with its head's
+// timeout, and the connection goes back to the poller afterwards.
+func TestWakePollerSplitRequest(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
+	f, addr, _ := runWithFront(t, newFrontServer(t, p))
+	c, br := dialAdopted(t, f, addr)
+	req := wakeReq("good", "TTL: 7\r\nContent-Length: 4\r\n", "body")
+	io.WriteString(c, req[:20])
+	waitFor(t, "the poller to give the connection back", func() bool { return f.released.Load() == 1 })
+	io.WriteString(c, req[20:])
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 201 || resp.Header.Get("Ttl") != "7" {
+		t.Fatalf("split request: %v %v", resp, err)
+	}
+	waitFor(t, "the poller to adopt it again", func() bool { return f.adopted.Load() == 2 })
+	polled := f.polled.Load()
+	io.WriteString(c, wakeReq("good", "", ""))
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("next request: %v %v", resp, err)
+	}
+	if d := f.polled.Load() - polled; d != 1 {
+		t.Fatalf("poller answered %d of the next request", d)
+	}
+}
+
+// TestWakePollerBackpressure: a sender that pipelines far more than it
+// reads fills the socket; the poller gives the connection to a goroutine
+// that writes the rest of its answers as the sender reads, and no answer
+// is lost or reordered.
+func TestWakePollerBackpressure(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
+	f, addr, _ := runWithFront(t, newFrontServer(t, p))
+	adopted := f.adopted.Load()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		// A small receive window: the node's answers pile up in its
+		// socket.
+		return rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(60 * time.Second))
+	br := bufio.NewReaderSize(c, 4096)
+	io.WriteString(c, wakeReq("good", "", ""))
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("first wake: %v %v", resp, err)
+	}
+	waitFor(t, "the poller to adopt the connection", func() bool { return f.adopted.Load() > adopted })
+	// Each request's TTL is its number, so the answers' order shows.
+	const total = 60000
+	wrote := make(chan error, 1)
+	go func() {
+		bw := bufio.NewWriterSize(c, 64<<10)
+		for i := range total {
+			fmt.Fprintf(bw, "POST /v1/wake/good HTTP/1.1\r\nHost: x\r\nTTL: %d\r\n\r\n", i)
+		}
+		wrote <- bw.Flush()
+	}()
+	waitFor(t, "the poller to give the connection back", func() bool { return f.released.Load() > 0 })
+	for i := range total {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("answer %d: %v", i, err)
+		}
+		if resp.StatusCode != 201 || resp.Header.Get("Ttl") != fmt.Sprint(i) {
+			t.Fatalf("answer %d: %d ttl %q", i, resp.StatusCode, resp.Header.Get("Ttl"))
+		}
+	}
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWakePollerShutdownInFlight: shutdown waits for a request the poller
+// is serving, which is answered with Connection: close, and closes the
+// poller's idle connections.
+func TestWakePollerShutdownInFlight(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody, entered: make(chan struct{}, 1), unblock: make(chan struct{})}
+	f, addr, stop := runWithFront(t, newFrontServer(t, p))
+	c, _ := dialAdopted(t, f, addr)
+	idle, idleBr := dialAdopted(t, f, addr)
+	polled := f.polled.Load()
+	io.WriteString(c, wakeReq("block", "", ""))
+	<-p.entered
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	if _, err := idleBr.ReadByte(); err != io.EOF {
+		t.Fatalf("idle adopted connection at shutdown: %v, want EOF", err)
+	}
+	idle.Close()
+	finishInFlight(t, p, c, stopped)
+	if d := f.polled.Load() - polled; d != 1 {
+		t.Fatalf("poller answered %d, want 1", d)
+	}
+	if _, err := c.Read(make([]byte, 1)); err != io.EOF {
+		t.Fatalf("after the closing answer: %v, want EOF", err)
+	}
+}
+
+// TestWakePollerHandoff: after the poller took a connection over, a
+// websocket-less GET and then a non-plain wake request both reach
+// net/http, which keeps the connection.
+func TestWakePollerHandoff(t *testing.T) {
+	n := newFrontNode(t, push.DefaultMaxWakeBody)
+	c, br := dialAdopted(t, n.front, n.fast)
+	for _, raw := range []string{
+		"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+		wakeReq("good", "Transfer-Encoding: chunked\r\n", "0\r\n\r\n"),
+	} {
+		io.WriteString(c, raw)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			t.Fatalf("%.30q: %d", raw, resp.StatusCode)
+		}
+	}
+	if h := n.front.handedOff.Load(); h != 1 {
+		t.Fatalf("handed off %d, want 1", h)
+	}
+	if r := n.front.released.Load(); r != 1 {
+		t.Fatalf("released %d, want 1", r)
+	}
+}

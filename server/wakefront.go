@@ -498,9 +498,16 @@ func (f *wakeFront) serveFrom(c *frontConn, buf *frontBuf, first bool) {
 			}
 		}
 		if !first {
-			// As net/http after a POST (RFC 7230 §3.5): skip up to four
-			// CR or LF bytes some old clients send after a body.
-			peek, _ := buf.br.Peek(4)
+			// As net/http between requests: it waits for four bytes and
+			// closes, answering nothing, if the stream ends (or fails)
+			// first; then, after a POST, it skips up to four CR or LF
+			// bytes some old clients send after a body (RFC 7230 §3.5).
+			peek, err := buf.br.Peek(4)
+			if err != nil {
+				putFrontBuf(buf)
+				f.drop(c)
+				return
+			}
 			buf.br.Discard(numLeadingCRorLF(peek))
 		}
 		first = false

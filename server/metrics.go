@@ -33,6 +33,8 @@ type metrics struct {
 	wakeFast       prometheus.Counter // wake requests the fast path answered
 	wakeGrouped    prometheus.Counter // of those, answered in a pipelined group of two or more
 	wakeHandoffs   prometheus.Counter // connections the fast path handed to net/http
+	wakePolled     prometheus.Counter // of the fast path's answers, those the wake poller wrote
+	wakePollConns  prometheus.Gauge   // connections the wake poller holds
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -69,6 +71,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		wakeHandoffs: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "pnode_wake_handoffs_total", Help: "Connections the wake fast path handed to the general HTTP server.",
 		}),
+		wakePolled: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pnode_wake_polled_requests_total", Help: "Wake requests the fast path answered from the wake poller (keep-alive connections sharing one epoll set).",
+		}),
+		wakePollConns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "pnode_wake_poller_connections", Help: "Keep-alive wake connections held by the wake poller.",
+		}),
 	}
 	for _, r := range []string{dropSlowConsumer, dropFrameTooLarge, dropAuthTimeout, dropKeepalive} {
 		m.dropped.WithLabelValues(r)
@@ -80,7 +88,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		m.published.WithLabelValues(o)
 	}
 	for _, c := range []prometheus.Collector{m.sessions, m.requests, m.dropped, m.auth, m.published, m.publishSeconds, m.historySeconds,
-		m.wakeFast, m.wakeGrouped, m.wakeHandoffs} {
+		m.wakeFast, m.wakeGrouped, m.wakeHandoffs, m.wakePolled, m.wakePollConns} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -150,6 +150,7 @@ func (p *wakePoller) adopt(c *frontConn) bool {
 	}
 	p.conns[int32(fd)] = pc
 	p.f.adopted.Add(1) // before the loop can see it
+	p.f.s.metrics.wakePollConns.Inc()
 	p.mu.Unlock()
 	// The duplicate keeps the socket open; closing the original takes it
 	// out of the runtime's poller.
@@ -167,7 +168,10 @@ func (p *wakePoller) loop() {
 	var werr error
 	p.wait = func(fd uintptr) bool {
 		p.nev, werr = unix.EpollWait(int(fd), p.evs, 0)
-		return p.nev > 0 || (werr != nil && werr != unix.EINTR)
+		for werr == unix.EINTR {
+			p.nev, werr = unix.EpollWait(int(fd), p.evs, 0)
+		}
+		return p.nev > 0 || werr != nil
 	}
 	for {
 		err := p.raw.Read(p.wait)
@@ -315,6 +319,7 @@ func (p *wakePoller) serve(g *pollGroup) {
 		f.served.Add(int64(cnt))
 		f.polled.Add(int64(cnt))
 		f.s.metrics.wakeFast.Add(float64(cnt))
+		f.s.metrics.wakePolled.Add(float64(cnt))
 		if cnt > 1 {
 			f.s.metrics.wakeGrouped.Add(float64(cnt))
 		}
@@ -340,7 +345,7 @@ func (p *wakePoller) serve(g *pollGroup) {
 			p.release(pc, rest, w[nw:], closeAfter)
 		case p.shut:
 			// The loop is gone: nobody would read pc again.
-			delete(p.conns, int32(pc.fd))
+			p.removeLocked(pc)
 			p.mu.Unlock()
 			unix.Close(pc.fd)
 		case len(rest) > 0:
@@ -379,7 +384,7 @@ func (p *wakePoller) release(pc *pollConn, read, unwritten []byte, closeAfter bo
 	read = append([]byte(nil), read...)
 	unwritten = append([]byte(nil), unwritten...)
 	p.mu.Lock()
-	delete(p.conns, int32(pc.fd))
+	p.removeLocked(pc)
 	if !p.done {
 		unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, pc.fd, nil)
 	}
@@ -401,11 +406,17 @@ func (p *wakePoller) release(pc *pollConn, read, unwritten []byte, closeAfter bo
 // closeConn closes pc and forgets it.
 func (p *wakePoller) closeConn(pc *pollConn) {
 	p.mu.Lock()
-	if p.conns[int32(pc.fd)] == pc {
-		delete(p.conns, int32(pc.fd))
-	}
+	p.removeLocked(pc)
 	p.mu.Unlock()
 	unix.Close(pc.fd)
+}
+
+// removeLocked forgets pc, if p still holds it. p.mu must be held.
+func (p *wakePoller) removeLocked(pc *pollConn) {
+	if p.conns[int32(pc.fd)] == pc {
+		delete(p.conns, int32(pc.fd))
+		p.f.s.metrics.wakePollConns.Dec()
+	}
 }
 
 // closeIdle closes every connection with nothing in flight, and the
@@ -415,9 +426,9 @@ func (p *wakePoller) closeIdle() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.shut = true
-	for fd, pc := range p.conns {
+	for _, pc := range p.conns {
 		if !pc.busy {
-			delete(p.conns, fd)
+			p.removeLocked(pc)
 			unix.Close(pc.fd)
 		}
 	}

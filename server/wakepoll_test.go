@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/pnmarket/pnmarket/server/push"
 )
 
@@ -79,7 +81,8 @@ func TestWakePollerDifferential(t *testing.T) {
 // back in order on the right connection.
 func TestWakePollerOneAtATime(t *testing.T) {
 	p := &stubPusher{maxBody: push.DefaultMaxWakeBody, record: true}
-	f, addr, _ := runWithFront(t, newFrontServer(t, p))
+	srv := newFrontServer(t, p)
+	f, addr, stop := runWithFront(t, srv)
 	const conns, each = 8, 20
 	type client struct {
 		c  net.Conn
@@ -121,6 +124,17 @@ func TestWakePollerOneAtATime(t *testing.T) {
 	}
 	if r := f.released.Load(); r != 0 {
 		t.Errorf("poller gave back %d connections, want 0", r)
+	}
+	m := srv.metrics
+	if got := testutil.ToFloat64(m.wakePolled); got != float64(f.polled.Load()) {
+		t.Errorf("pnode_wake_polled_requests_total %v, want %d", got, f.polled.Load())
+	}
+	waitFor(t, "every connection back in the poller", func() bool { return testutil.ToFloat64(m.wakePollConns) == conns })
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.ToFloat64(m.wakePollConns); got != 0 {
+		t.Errorf("pnode_wake_poller_connections %v after shutdown, want 0", got)
 	}
 	seen := map[string]bool{}
 	for _, c := range p.takeCalls() {

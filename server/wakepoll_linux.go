@@ -184,18 +184,19 @@ func (p *wakePoller) loop() {
 		}
 		n := p.nev
 		var g *pollGroup
+		shut := false
 		for i := range n {
 			ev := &events[i]
 			if ev.Fd == int32(p.evfd) {
 				unix.Read(p.evfd, p.evbuf[:])
 				p.mu.Lock()
-				shut := p.shut
+				shut = p.shut
 				kicked := p.kicked
 				p.kicked = nil
 				p.mu.Unlock()
 				if shut {
-					p.closeIdle()
-					return
+					// Requests already read are still answered (closing).
+					break
 				}
 				for _, pc := range kicked {
 					if p.claim(pc.fd, pc.id) != nil {
@@ -215,6 +216,10 @@ func (p *wakePoller) loop() {
 		default:
 			p.f.wg.Add(1)
 			go p.serve(g)
+		}
+		if shut {
+			p.closeIdle()
+			return
 		}
 	}
 }

@@ -336,3 +336,32 @@ func wokenExchange(addr string, data []byte) (string, error) {
 	}
 	return string(out), err
 }
+
+// TestWakePollerShutdownRace: a request that reaches an adopted connection
+// as shutdown begins is answered or the connection is closed unanswered;
+// either way the connection ends, and is never left open.
+func TestWakePollerShutdownRace(t *testing.T) {
+	for i := range 20 {
+		p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
+		f, addr, stop := runWithFront(t, newFrontServer(t, p))
+		c, br := dialAdopted(t, f, addr)
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, wakeReq("good", "", ""))
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		// An answer, if the request was read (with or without
+		// Connection: close, as net/http's would be, depending on whether
+		// shutdown had begun), then the end of the stream.
+		resp, err := http.ReadResponse(br, nil)
+		if err == nil {
+			if resp.StatusCode != 201 {
+				t.Fatalf("round %d: answer %d", i, resp.StatusCode)
+			}
+			_, err = br.ReadByte()
+		}
+		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) {
+			t.Fatalf("round %d: %v, want the end of the stream", i, err)
+		}
+	}
+}

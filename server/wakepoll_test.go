@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -363,5 +364,38 @@ func TestWakePollerShutdownRace(t *testing.T) {
 		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, syscall.ECONNRESET) {
 			t.Fatalf("round %d: %v, want the end of the stream", i, err)
 		}
+	}
+}
+
+// TestWakePollerFullReads: pipelined requests that fill the poller's read
+// buffer exactly (64 requests of 64 bytes) leave more in the socket with no
+// edge left to announce it; the poller reads the connection again after
+// answering, and serves all of it itself.
+func TestWakePollerFullReads(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody}
+	f, addr, _ := runWithFront(t, newFrontServer(t, p))
+	c, br := dialAdopted(t, f, addr)
+	polled := f.polled.Load()
+	const total = 10 * pollReadSize / 64
+	var sb strings.Builder
+	for i := range total {
+		req := fmt.Sprintf("POST /v1/wake/good%024d HTTP/1.1\r\nHost: x\r\n\r\n", i)
+		if len(req) != 64 {
+			t.Fatalf("request of %d bytes", len(req))
+		}
+		sb.WriteString(req)
+	}
+	io.WriteString(c, sb.String())
+	for i := range total {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil || resp.StatusCode != 201 {
+			t.Fatalf("answer %d: %v %v", i, resp, err)
+		}
+	}
+	if d := f.polled.Load() - polled; d != total {
+		t.Errorf("poller answered %d of %d", d, total)
+	}
+	if r := f.released.Load(); r != 0 {
+		t.Errorf("poller gave the connection back %d times, want 0", r)
 	}
 }

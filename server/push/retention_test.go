@@ -2,6 +2,7 @@ package push_test
 
 import (
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -139,5 +140,27 @@ func TestReceiptRetentionConfig(t *testing.T) {
 	}
 	if push.DefaultConfig().ReceiptRetention != push.DefaultReceiptRetention || push.DefaultReceiptRetention <= 0 {
 		t.Error("receipts are kept forever by default")
+	}
+}
+
+// TestBatchCounterCorrupt: a batch counter of the wrong length fails Open,
+// rather than numbering new receipt batches from 0 again over the records
+// that stored receipts point into.
+func TestBatchCounterCorrupt(t *testing.T) {
+	n := newNode(t, nil, opts{})
+	// The batch counter's key (codec.go: famMeta 'b').
+	if err := n.svc.DBForTest().Set([]byte("Mb"), []byte{0, 0, 1}, nil); err != nil {
+		t.Fatal(err)
+	}
+	n.close(t)
+	skey := make([]byte, 32)
+	copy(skey, "a fixed storage key for tests..")
+	svc, err := push.Open(n.dir, push.DefaultConfig(), push.Deps{NodeKey: n.key, StorageKey: skey, Logger: testLogger(t)})
+	if err == nil {
+		svc.Close(t.Context())
+		t.Fatal("Open accepted a 3-byte batch counter")
+	}
+	if !strings.Contains(err.Error(), "batch counter") {
+		t.Fatalf("Open: %v, want a batch counter error", err)
 	}
 }

@@ -347,16 +347,8 @@ func (s *Service) load() error {
 			return errors.New("push: the storage key does not match the push store (was storage.key replaced?)")
 		}
 	}
-	v, closer, err = s.db.Get(nextBatchKey)
-	switch {
-	case errors.Is(err, pebble.ErrNotFound):
-	case err != nil:
+	if s.batchSeq, err = s.storedBatchSeq(); err != nil {
 		return fmt.Errorf("push: read batch counter: %w", err)
-	default:
-		if len(v) == 8 {
-			s.batchSeq = beUint64(v)
-		}
-		closer.Close()
 	}
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: []byte{famJob}, UpperBound: []byte{famJob + 1}})
 	if err != nil {

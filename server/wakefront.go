@@ -558,17 +558,7 @@ func (f *wakeFront) serveFrom(c *frontConn, buf *frontBuf, first bool) {
 		announce := h.close || f.stopping.Load()
 		closeAfter = closeAfter || announce
 		now := time.Now()
-		buf.w = buf.w[:0]
-		last := len(buf.group) - 1
-		for i := range buf.group {
-			g := &buf.group[i]
-			buf.w = appendWakeResponse(buf.w, now, g.id, g.secs, g.err, announce && i == last)
-		}
-		f.served.Add(int64(len(buf.group)))
-		f.s.metrics.wakeFast.Add(float64(len(buf.group)))
-		if len(buf.group) > 1 {
-			f.s.metrics.wakeGrouped.Add(float64(len(buf.group)))
-		}
+		buf.w = f.answers(buf.w[:0], now, buf.group, announce, false)
 		conn.SetWriteDeadline(now.Add(f.writeTimeout))
 		if _, err := conn.Write(buf.w); err != nil || closeAfter {
 			putFrontBuf(buf)
@@ -591,6 +581,27 @@ func (f *wakeFront) serveFrom(c *frontConn, buf *frontBuf, first bool) {
 			return
 		}
 	}
+}
+
+// answers appends the answers to reqs, one connection's decided requests
+// in order, the last announcing the close when announceClose, and counts
+// them (polled: answered by the poller).
+func (f *wakeFront) answers(dst []byte, now time.Time, reqs []frontReq, announceClose, polled bool) []byte {
+	for i := range reqs {
+		r := &reqs[i]
+		dst = appendWakeResponse(dst, now, r.id, r.secs, r.err, announceClose && i == len(reqs)-1)
+	}
+	n := len(reqs)
+	f.served.Add(int64(n))
+	f.s.metrics.wakeFast.Add(float64(n))
+	if n > 1 {
+		f.s.metrics.wakeGrouped.Add(float64(n))
+	}
+	if polled {
+		f.polled.Add(int64(n))
+		f.s.metrics.wakePolled.Add(float64(n))
+	}
+	return dst
 }
 
 // take copies what the answer needs from the head h, parsed from br's

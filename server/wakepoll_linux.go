@@ -314,20 +314,8 @@ func (p *wakePoller) serve(g *pollGroup) {
 		p.mu.Lock()
 		closeAfter := pc.close || announce
 		p.mu.Unlock()
-		w := g.w[:0]
-		for i := e.start; i < e.end; i++ {
-			r := &g.reqs[i]
-			w = appendWakeResponse(w, now, r.id, r.secs, r.err, closeAfter && i == e.end-1)
-		}
+		w := f.answers(g.w[:0], now, g.reqs[e.start:e.end], closeAfter, true)
 		g.w = w
-		cnt := e.end - e.start
-		f.served.Add(int64(cnt))
-		f.polled.Add(int64(cnt))
-		f.s.metrics.wakeFast.Add(float64(cnt))
-		f.s.metrics.wakePolled.Add(float64(cnt))
-		if cnt > 1 {
-			f.s.metrics.wakeGrouped.Add(float64(cnt))
-		}
 		nw, err := unix.Write(pc.fd, w)
 		for err == unix.EINTR {
 			nw, err = unix.Write(pc.fd, w)

@@ -28,8 +28,7 @@ type conn struct {
 	nc net.Conn   // static
 
 	mu         sync.Mutex
-	enc        *hpack.Encoder     // guarded by mu; encodes into hbuf
-	hbuf       bytes.Buffer       // guarded by mu; one header block
+	hdr        *headerEncoder     // guarded by mu
 	wbuf       []byte             // guarded by mu; frames not yet written
 	spare      []byte             // guarded by mu; the other write buffer
 	flushing   bool               // guarded by mu; a goroutine is writing wbuf
@@ -85,7 +84,7 @@ func newConn(t *Transport, nc net.Conn) (*conn, error) {
 		closed:     make(chan struct{}),
 		pingAck:    make(chan struct{}, 1),
 	}
-	c.enc = hpack.NewEncoder(&c.hbuf)
+	c.hdr = newHeaderEncoder()
 	// Preface, our SETTINGS and a larger connection window, in one write.
 	b := []byte(http2.ClientPreface)
 	b = appendFrameHeader(b, 3*6, http2.FrameSettings, 0, 0)
@@ -182,9 +181,9 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 		c.mu.Unlock()
 		return nil, fmt.Errorf("h2client: request headers of %d bytes over the server's limit of %d", size, max)
 	}
-	c.hbuf.Reset()
+	c.hdr.reset()
 	for _, f := range r.fields {
-		c.enc.WriteField(f) // writes to a bytes.Buffer: cannot fail
+		c.hdr.writeField(f)
 	}
 	st := &stream{id: c.nextID, window: c.initWindow, deadline: r.deadline, done: make(chan result, 1)}
 	c.nextID += 2
@@ -192,7 +191,7 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 	if len(c.streams) == 1 {
 		c.idle.Stop()
 	}
-	block := c.hbuf.Bytes()
+	block := c.hdr.block()
 	endStream := len(r.body) == 0
 	first := true
 	for first || len(block) > 0 {
@@ -709,7 +708,7 @@ func (c *conn) onSettings(f *http2.SettingsFrame) error {
 	err := f.ForeachSetting(func(s http2.Setting) error {
 		switch s.ID {
 		case http2.SettingHeaderTableSize:
-			c.enc.SetMaxDynamicTableSizeLimit(s.Val)
+			c.hdr.setMaxTableSize(s.Val)
 		case http2.SettingMaxConcurrentStreams:
 			c.maxStreams = s.Val
 		case http2.SettingMaxFrameSize:

@@ -15,7 +15,8 @@
 //
 // What it does: the client connection preface and SETTINGS exchange,
 // HPACK (golang.org/x/net/http2/hpack; chosen header names can be sent
-// never-indexed so unique values do not churn the dynamic table), stream
+// never-indexed so unique values do not churn the dynamic table, and fields
+// that repeat are sent from memory: see headerEncoder), stream
 // concurrency up to the server's SETTINGS_MAX_CONCURRENT_STREAMS (callers
 // wait for a free stream; the transport keeps one connection and does not
 // dial more), send flow control on stream and connection windows, receive
@@ -439,7 +440,7 @@ func (t *Transport) prepare(req *http.Request) (*request, error) {
 			if fi.name == "te" && v != "trailers" {
 				continue
 			}
-			if !httpguts.ValidHeaderFieldValue(v) {
+			if !fi.validValue(v) {
 				return nil, fmt.Errorf("h2client: invalid value for header %q", k)
 			}
 			r.fields = append(r.fields, hpack.HeaderField{Name: fi.name, Value: v, Sensitive: fi.never})
@@ -501,6 +502,26 @@ type fieldInfo struct {
 	drop  bool   // not sent: connection-specific, or content-length (set from the body)
 	valid bool   // a valid field name
 	never bool   // sent never-indexed (Config.NeverIndex)
+	// last holds the last value of this name found valid, for names that
+	// are not NeverIndex: their values repeat (the provider token is ~200
+	// bytes), and comparing is cheaper than checking every byte again.
+	last *atomic.Pointer[string]
+}
+
+// validValue reports whether v is a valid value for fi's field.
+func (fi fieldInfo) validValue(v string) bool {
+	if fi.last != nil {
+		if p := fi.last.Load(); p != nil && *p == v {
+			return true
+		}
+	}
+	if !httpguts.ValidHeaderFieldValue(v) {
+		return false
+	}
+	if fi.last != nil {
+		fi.last.Store(&v)
+	}
+	return true
 }
 
 // maxFieldInfos bounds the cache of fieldInfos; keys past it are derived
@@ -522,6 +543,9 @@ func (t *Transport) fieldInfo(k string) fieldInfo {
 		drop:  connectionHeaders[name] || name == "content-length",
 		valid: httpguts.ValidHeaderFieldName(k),
 		never: t.neverIndex[name],
+	}
+	if !fi.never {
+		fi.last = new(atomic.Pointer[string])
 	}
 	t.fieldsMu.Lock()
 	defer t.fieldsMu.Unlock()

@@ -719,5 +719,14 @@ func TestRequestHeaderFields(t *testing.T) {
 		if _, err := tr.RoundTrip(bad); err == nil || !strings.Contains(err.Error(), "invalid header name") {
 			t.Fatalf("request %d with a bad header name: %v", i, err)
 		}
+		// A name whose last valid value is remembered still has a new
+		// value checked, as has a NeverIndex name.
+		for _, k := range []string{"Apns-Topic", "X-Token"} {
+			bad, _ := http.NewRequestWithContext(ctx, "GET", "https://example.com/h", nil)
+			bad.Header.Set(k, "org.example.app\r\nX-Injected: 1")
+			if _, err := tr.RoundTrip(bad); err == nil || !strings.Contains(err.Error(), "invalid value for header") {
+				t.Fatalf("request %d with a bad %s value: %v", i, k, err)
+			}
+		}
 	}
 }

@@ -267,6 +267,12 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 // (4: random, 8: derived from other data), with the RFC 9562 variant bits
 // set. Idempotency ids (APNs apns-id) have this form.
 func FormatUUID(b [16]byte, version byte) string {
+	var s [36]byte
+	return string(AppendUUID(s[:0], b, version))
+}
+
+// AppendUUID appends FormatUUID(b, version) to dst.
+func AppendUUID(dst []byte, b [16]byte, version byte) []byte {
 	b[6] = b[6]&0x0f | version<<4
 	b[8] = b[8]&0x3f | 0x80
 	var s [36]byte
@@ -279,5 +285,5 @@ func FormatUUID(b [16]byte, version byte) string {
 	hex.Encode(s[19:23], b[8:10])
 	s[23] = '-'
 	hex.Encode(s[24:36], b[10:16])
-	return string(s[:])
+	return append(dst, s[:]...)
 }

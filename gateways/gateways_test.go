@@ -108,4 +108,7 @@ func TestFormatUUID(t *testing.T) {
 	if got := gateways.FormatUUID(b, 4); got[19:21] != "bf" {
 		t.Errorf("variant: %s", got)
 	}
+	if got := string(gateways.AppendUUID([]byte("id:"), b, 4)); got != "id:"+gateways.FormatUUID(b, 4) {
+		t.Errorf("AppendUUID: %s", got)
+	}
 }

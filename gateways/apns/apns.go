@@ -355,8 +355,11 @@ func apnsID(id string) string {
 	if id == "" {
 		return ""
 	}
-	if isUUID(id) {
-		return strings.ToLower(id)
+	if ok, upper := uuidForm(id); ok {
+		if upper {
+			return strings.ToLower(id)
+		}
+		return id
 	}
 	sum := sha256.Sum256([]byte(id))
 	return gateways.FormatUUID([16]byte(sum[:16]), 8)
@@ -374,23 +377,28 @@ func hostAddr(base string) (string, error) {
 	return u.Host, nil
 }
 
-// isUUID reports whether s has the canonical 8-4-4-4-12 hex form.
-func isUUID(s string) bool {
+// uuidForm reports whether s has the canonical 8-4-4-4-12 hex form, and
+// whether it has upper-case digits.
+func uuidForm(s string) (ok, upper bool) {
 	if len(s) != 36 {
-		return false
+		return false, false
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch i {
 		case 8, 13, 18, 23:
 			if c != '-' {
-				return false
+				return false, false
 			}
 		default:
-			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-				return false
+			switch {
+			case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
+			case 'A' <= c && c <= 'F':
+				upper = true
+			default:
+				return false, false
 			}
 		}
 	}
-	return true
+	return true, upper
 }

@@ -104,3 +104,24 @@ func TestBackgroundPayload(t *testing.T) {
 		}
 	}
 }
+
+func TestAPNsID(t *testing.T) {
+	const lower = "2b4f8a4e-8c1a-4f7e-9c55-0d0c2b6a5e11"
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{lower, lower},
+		{"2B4F8A4E-8C1A-4F7E-9C55-0D0C2B6A5E11", lower},
+		{"2b4f8a4e-8c1A-4f7e-9c55-0d0c2b6a5e11", lower},
+	} {
+		if got := apnsID(c.in); got != c.want {
+			t.Errorf("apnsID(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	// Not a UUID: a version 8 UUID derived from the id, the same every time.
+	for _, in := range []string{"job-1", "2b4f8a4e-8c1a-4f7e-9c55-0d0c2b6a5e1g", "2b4f8a4e+8c1a-4f7e-9c55-0d0c2b6a5e11"} {
+		got := apnsID(in)
+		if ok, upper := uuidForm(got); !ok || upper || got[14] != '8' || got == in || apnsID(in) != got {
+			t.Errorf("apnsID(%q) = %q, want a stable lower-case version 8 UUID", in, got)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package push
 
 import (
 	"bytes"
+	"encoding/hex"
+	"strings"
 	"context"
 	"fmt"
 	"sync"
@@ -210,5 +212,25 @@ func TestAckQueueBacklog(t *testing.T) {
 	}
 	if q.len() != 0 {
 		t.Fatalf("%d jobs left", q.len())
+	}
+}
+
+// TestNewJobIDs: a job's idempotency key is a version 4 UUID and its nonce
+// 32 hex digits, both fresh for every job.
+func TestNewJobIDs(t *testing.T) {
+	s := &Service{now: time.Now}
+	seen := make(map[string]bool)
+	for range 100 {
+		j := s.newJob(kindWake)
+		if len(j.id) != 36 || j.id[14] != '4' || j.id[8] != '-' || strings.ToLower(j.id) != j.id {
+			t.Fatalf("id %q: want a lower-case version 4 UUID", j.id)
+		}
+		if _, err := hex.DecodeString(j.nonce); err != nil || len(j.nonce) != 32 {
+			t.Fatalf("nonce %q: want 32 hex digits", j.nonce)
+		}
+		if seen[j.id] || seen[j.nonce] {
+			t.Fatalf("repeated id or nonce: %q %q", j.id, j.nonce)
+		}
+		seen[j.id], seen[j.nonce] = true, true
 	}
 }

@@ -16,12 +16,16 @@ import (
 )
 
 // newJob makes a job with a fresh idempotency key (a UUID, so APNs uses it
-// as apns-id unchanged) and a fresh random nonce.
+// as apns-id unchanged) and a fresh random nonce (32 hex digits), both
+// from one string.
 func (s *Service) newJob(kind jobKind) *job {
 	var b [32]byte
 	rand.Read(b[:])
-	id := gateways.FormatUUID([16]byte(b[:16]), 4)
-	return &job{kind: kind, id: id, nonce: hex.EncodeToString(b[16:]), created: s.now().UnixMilli(), fresh: true}
+	var buf [36 + 32]byte
+	gateways.AppendUUID(buf[:0], [16]byte(b[:16]), 4)
+	hex.Encode(buf[36:], b[16:])
+	str := string(buf[:])
+	return &job{kind: kind, id: str[:36], nonce: str[36:], created: s.now().UnixMilli(), fresh: true}
 }
 
 // enqueue writes jobs to the queue in one synced batch, so they survive a

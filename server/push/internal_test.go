@@ -2,10 +2,10 @@ package push
 
 import (
 	"bytes"
-	"encoding/hex"
-	"strings"
 	"context"
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"

@@ -609,9 +609,10 @@ func (l *Ledger) chargeLocked(payer common.Address, u Usage, id string, wakeAt i
 			return a, nil
 		}
 	}
-	l.rollDayLocked(a)
+	day := l.today()
+	l.rollDayLocked(a, day)
 	cost := &l.sc.cost
-	free := l.costLocked(a, u, price, cost)
+	free := l.costOnDayLocked(a, u, price, cost, day)
 	costs := cost.Sign() > 0
 	if costs && !overdraft && l.availLocked(a).Cmp(cost) < 0 {
 		l.metrics.refusedFor(u.kind()).Inc()
@@ -769,7 +770,14 @@ func (l *Ledger) HasCredit(owner, payer common.Address) bool {
 // costLocked sets cost to what u costs beyond the free allowance left today (in 1/1000 base
 // units), and returns the part of u the allowance covers. It uses l.sc.t1, t2 and t3.
 func (l *Ledger) costLocked(a *account, u Usage, p Price, cost *big.Int) Usage {
-	day := l.now().UTC().Unix() / 86400
+	return l.costOnDayLocked(a, u, p, cost, l.today())
+}
+
+// today is the current UTC day number, the unit of the free allowances.
+func (l *Ledger) today() int64 { return l.now().UTC().Unix() / 86400 }
+
+// costOnDayLocked is costLocked on the given day.
+func (l *Ledger) costOnDayLocked(a *account, u Usage, p Price, cost *big.Int, day int64) Usage {
 	usedW, usedH, usedS := a.FreeWakeups, a.FreeHistory, a.FreeStorage
 	if a.Day != day {
 		usedW, usedH, usedS = 0, 0, 0
@@ -814,8 +822,8 @@ func orZero(x *big.Int) *big.Int {
 	return x
 }
 
-func (l *Ledger) rollDayLocked(a *account) {
-	if day := l.now().UTC().Unix() / 86400; a.Day != day {
+func (l *Ledger) rollDayLocked(a *account, day int64) {
+	if a.Day != day {
 		a.Day, a.FreeWakeups, a.FreeHistory, a.FreeStorage = day, 0, 0, 0
 	}
 }
@@ -900,7 +908,7 @@ func (l *Ledger) creditLocked(payer common.Address, a *account, p Price) Credit 
 	if next.Sign() == 0 && (orZero(p.PerKWakeups).Sign() > 0 || orZero(p.PerKHistory).Sign() > 0 || orZero(p.PerGBMonth).Sign() > 0) {
 		next.SetInt64(1)
 	}
-	day := l.now().UTC().Unix() / 86400
+	day := l.today()
 	usedW, usedH, usedS := a.FreeWakeups, a.FreeHistory, a.FreeStorage
 	if a.Day != day {
 		usedW, usedH, usedS = 0, 0, 0

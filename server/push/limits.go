@@ -34,9 +34,13 @@ func newLimiter(now func() time.Time) *limiter {
 // second, burst b) or returns the wait until one is available. kind keeps
 // different limits on one limiter apart.
 func (l *limiter) allow(kind byte, key string, r float64, b int) (time.Duration, bool) {
+	return l.allowAt(l.now(), kind, key, r, b)
+}
+
+// allowAt is allow at now, a clock reading the caller shares with others.
+func (l *limiter) allowAt(now time.Time, kind byte, key string, r float64, b int) (time.Duration, bool) {
 	var kb [72]byte
 	k := append(append(kb[:0], kind), key...)
-	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) > limiterIdle {

@@ -18,14 +18,17 @@ import (
 // newJob makes a job with a fresh idempotency key (a UUID, so APNs uses it
 // as apns-id unchanged) and a fresh random nonce (32 hex digits), both
 // from one string.
-func (s *Service) newJob(kind jobKind) *job {
+func (s *Service) newJob(kind jobKind) *job { return s.newJobAt(kind, s.now()) }
+
+// newJobAt is newJob created at now.
+func (s *Service) newJobAt(kind jobKind, now time.Time) *job {
 	var b [32]byte
 	rand.Read(b[:])
 	var buf [36 + 32]byte
 	gateways.AppendUUID(buf[:0], [16]byte(b[:16]), 4)
 	hex.Encode(buf[36:], b[16:])
 	str := string(buf[:])
-	return &job{kind: kind, id: str[:36], nonce: str[36:], created: s.now().UnixMilli(), fresh: true}
+	return &job{kind: kind, id: str[:36], nonce: str[36:], created: now.UnixMilli(), fresh: true}
 }
 
 // enqueue writes jobs to the queue in one synced batch, so they survive a
@@ -82,7 +85,7 @@ func (s *Service) commitJobs(jobs []*job) error {
 
 // schedule hands j to its pool, or to the scheduler until its time.
 func (s *Service) schedule(j *job) {
-	if j.notBefore > s.now().UnixMilli() {
+	if j.notBefore > 0 && j.notBefore > s.now().UnixMilli() { // 0: now, without reading the clock
 		s.sched.add(j.notBefore, j)
 		return
 	}
@@ -115,7 +118,7 @@ func (s *Service) poolOf(reg *regRecord) poolID {
 // per-IP rate limit; ttl (0 = none) bounds how long the push service keeps
 // the wakeup for an offline device.
 func (s *Service) Wake(ctx context.Context, tok, ip string, ttl time.Duration) (string, error) {
-	j, payer, err := s.prepareWake(tok, ip, ttl)
+	j, payer, err := s.prepareWake(tok, ip, ttl, s.now())
 	if err != nil {
 		return "", err
 	}
@@ -147,10 +150,11 @@ func (s *Service) WakeBatch(ctx context.Context, reqs []WakeReq) {
 	s.closeMu.RLock()
 	defer s.closeMu.RUnlock()
 	jobs := make([]*job, 0, len(reqs))
+	now := s.now() // one reading of the clock for the group
 	for i := range reqs {
 		r := &reqs[i]
 		r.ID = ""
-		r.j, r.payer, r.Err = s.prepareWake(r.Token, r.IP, r.TTL)
+		r.j, r.payer, r.Err = s.prepareWake(r.Token, r.IP, r.TTL, now)
 		switch {
 		case r.Err != nil:
 		case s.closing:
@@ -190,8 +194,8 @@ func (s *Service) wakeQueued(j *job, payer common.Address) (string, error) {
 	return j.id, nil
 }
 
-func (s *Service) prepareWake(tok, ip string, ttl time.Duration) (*job, common.Address, error) {
-	if d, ok := s.wakeLimits.allow('i', ip, s.cfg.WakeIPRate, s.cfg.WakeIPBurst); !ok {
+func (s *Service) prepareWake(tok, ip string, ttl time.Duration, now time.Time) (*job, common.Address, error) {
+	if d, ok := s.wakeLimits.allowAt(now, 'i', ip, s.cfg.WakeIPRate, s.cfg.WakeIPBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateIP).Inc()
 		return nil, common.Address{}, &RateError{RetryAfter: d, PerIP: true}
 	}
@@ -207,7 +211,7 @@ func (s *Service) prepareWake(tok, ip string, ttl time.Duration) (*job, common.A
 		}
 		return nil, common.Address{}, err
 	}
-	if d, ok := s.wakeLimits.allow('t', string(h[:]), s.cfg.WakeRate, s.cfg.WakeBurst); !ok {
+	if d, ok := s.wakeLimits.allowAt(now, 't', string(h[:]), s.cfg.WakeRate, s.cfg.WakeBurst); !ok {
 		s.metrics.refused.WithLabelValues(refusedRateToken).Inc()
 		return nil, common.Address{}, &RateError{RetryAfter: d}
 	}
@@ -219,7 +223,7 @@ func (s *Service) prepareWake(tok, ip string, ttl time.Duration) (*job, common.A
 		}
 		return nil, common.Address{}, err
 	}
-	j := s.newJob(kindWake)
+	j := s.newJobAt(kindWake, now)
 	j.owner, j.inst, j.pool = owner, inst, s.poolOf(reg)
 	if ttl > 0 {
 		j.expires = j.created + min(ttl, s.cfg.MaxWakeTTL).Milliseconds()

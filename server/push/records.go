@@ -21,10 +21,12 @@ type regRecord struct {
 
 	instHash *[32]byte // in memory: InstallationHash, set before the record is cached
 	// In memory: the opened device token, set before the record is cached
-	// (nil for a deleted record, or one that did not open). The cache is
-	// bounded, and the storage key that opens every token is in memory
-	// anyway; on disk the token stays sealed.
-	plain []byte
+	// (unset for a deleted record, or one that did not open), as a string,
+	// the form every send needs. The cache is bounded, and the storage key
+	// that opens every token is in memory anyway; on disk the token stays
+	// sealed.
+	plain    string
+	hasPlain bool
 }
 
 const regRecordV1 = 1

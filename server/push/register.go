@@ -218,7 +218,9 @@ func (s *Service) withMemo(r *regRecord, owner common.Address, key []byte) {
 	h := InstallationHash(owner, string(key[1+len(owner):]))
 	r.instHash = &h
 	if !r.Deleted {
-		r.plain, _ = s.open(r.Token, key)
+		if tok, err := s.open(r.Token, key); err == nil {
+			r.plain, r.hasPlain = string(tok), true
+		}
 	}
 }
 

@@ -277,10 +277,12 @@ func (s *Service) resolve(j *job, t *target) error {
 		return fmt.Errorf("%w: %s", ErrUnknownApp, reg.AppID)
 	}
 	tok := reg.plain
-	if tok == nil {
-		if tok, err = s.open(reg.Token, regKey(j.owner, j.inst)); err != nil {
+	if !reg.hasPlain {
+		b, err := s.open(reg.Token, regKey(j.owner, j.inst))
+		if err != nil {
 			return errCorrupt
 		}
+		tok = string(b)
 	}
 	t.app, t.payer, t.version = app, reg.Payer, reg.Version
 	if reg.instHash != nil {
@@ -289,11 +291,11 @@ func (s *Service) resolve(j *job, t *target) error {
 		t.inst = InstallationHash(j.owner, j.inst)
 	}
 	if app.Upstream != nil {
-		if t.sealed, err = base64.StdEncoding.DecodeString(string(tok)); err != nil {
+		if t.sealed, err = base64.StdEncoding.DecodeString(tok); err != nil {
 			return errCorrupt
 		}
 	}
-	t.n = s.notification(app, j, string(tok), reg.APNsTopic, reg.PushType)
+	t.n = s.notification(app, j, tok, reg.APNsTopic, reg.PushType)
 	return nil
 }
 

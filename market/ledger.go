@@ -1325,7 +1325,8 @@ func (l *Ledger) addPendingLocked(b *pebble.Batch) error {
 		if !c.wake {
 			break
 		}
-		if err := set(appendWakeKey(k[:0], c.ms, c.id), nil); err != nil {
+		k = appendWakeKey(k[:0], c.ms, c.id) // one buffer for every key (Set copies)
+		if err := set(k, nil); err != nil {
 			return err
 		}
 		n++

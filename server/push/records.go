@@ -21,12 +21,10 @@ type regRecord struct {
 
 	instHash *[32]byte // in memory: InstallationHash, set before the record is cached
 	// In memory: the opened device token, set before the record is cached
-	// (unset for a deleted record, or one that did not open), as a string,
-	// the form every send needs. The cache is bounded, and the storage key
-	// that opens every token is in memory anyway; on disk the token stays
-	// sealed.
-	plain    string
-	hasPlain bool
+	// ("" for a deleted record, or one that did not open), as a string, the
+	// form every send needs. The cache is bounded, and the storage key that
+	// opens every token is in memory anyway; on disk the token stays sealed.
+	plain string
 }
 
 const regRecordV1 = 1

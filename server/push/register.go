@@ -219,7 +219,7 @@ func (s *Service) withMemo(r *regRecord, owner common.Address, key []byte) {
 	r.instHash = &h
 	if !r.Deleted {
 		if tok, err := s.open(r.Token, key); err == nil {
-			r.plain, r.hasPlain = string(tok), true
+			r.plain = string(tok)
 		}
 	}
 }

@@ -277,7 +277,7 @@ func (s *Service) resolve(j *job, t *target) error {
 		return fmt.Errorf("%w: %s", ErrUnknownApp, reg.AppID)
 	}
 	tok := reg.plain
-	if !reg.hasPlain {
+	if tok == "" {
 		b, err := s.open(reg.Token, regKey(j.owner, j.inst))
 		if err != nil {
 			return errCorrupt

@@ -153,3 +153,20 @@ func TestHistOver(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvFlag(t *testing.T) {
+	var e envFlag
+	for _, ok := range []string{"GOMAXPROCS=1", "GOGC=", "GODEBUG=gctrace=1"} {
+		if err := e.Set(ok); err != nil {
+			t.Errorf("Set(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"GOMAXPROCS", "=1", "A B=1", ""} {
+		if err := e.Set(bad); err == nil {
+			t.Errorf("Set(%q) accepted", bad)
+		}
+	}
+	if got := e.String(); got != "GOMAXPROCS=1 GOGC= GODEBUG=gctrace=1" {
+		t.Errorf("String() = %q", got)
+	}
+}

@@ -45,6 +45,7 @@ const (
 type pushOptions struct {
 	pnode         string
 	nodeArgs      multiFlag
+	nodeEnv       envFlag
 	dir           string
 	json          bool
 	maxTime       time.Duration
@@ -103,6 +104,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.pnode, "pnode", "", "pnode binary (default: build ./cmd/pnode)")
 	fs.Var(&o.nodeArgs, "node-arg", "extra pnode flag (repeat)")
+	fs.Var(&o.nodeEnv, "node-env", "environment variable KEY=VALUE for the node (repeat), e.g. GOMAXPROCS=1")
 	fs.StringVar(&o.dir, "dir", "", "parent directory for the node's data (default: the system temp dir)")
 	fs.BoolVar(&o.json, "json", false, "print JSON instead of a table")
 	fs.DurationVar(&o.maxTime, "max-time", 10*time.Minute, "stop the whole run after this long")
@@ -155,7 +157,8 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	res := PushResult{Machine: machineInfo(), Config: map[string]any{
 		"duration": o.duration.String(), "conns": o.conns, "pipeline": o.pipeline, "installations": o.installations, "rate": o.rate,
-		"latencies": o.latencies, "gateways": o.gateways, "node_args": o.nodeArgs.String(), "apns_connections": o.apnsConns,
+		"latencies": o.latencies, "gateways": o.gateways, "node_args": o.nodeArgs.String(), "node_env": o.nodeEnv.String(),
+		"apns_connections": o.apnsConns,
 	}}
 	type plan struct {
 		name, gateway string
@@ -195,6 +198,9 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	res.Notes = append(res.Notes,
 		"load: raw HTTP/1.1 keep-alive POSTs on loopback (pipelined --pipeline at a time in the max-rate runs) from this process, which also runs the fake APNs/FCM (HTTP/2 + TLS): all three share the machine's cores",
 		"the node runs with its default push settings except the per-token and per-IP wake rate limits, lifted because one loopback client sends everything")
+	if len(o.nodeEnv) > 0 {
+		res.Notes = append(res.Notes, "the node's environment adds "+o.nodeEnv.String())
+	}
 	if o.json {
 		return printJSON(stdout, res)
 	}
@@ -220,7 +226,7 @@ func pushRun(ctx context.Context, o pushOptions, bin, dir, gateway string, laten
 		"--push-wake-rate", "1e9", "--push-wake-burst", "1000000000",
 		"--push-wake-ip-rate", "1e9", "--push-wake-ip-burst", "1000000000",
 		"--push-max-installations", strconv.Itoa(o.installations + 1)}, o.nodeArgs...)
-	node, err := startNode(ctx, bin, dir, args)
+	node, err := startNode(ctx, bin, dir, args, o.nodeEnv)
 	if err != nil {
 		return nil, err
 	}

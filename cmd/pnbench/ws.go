@@ -43,6 +43,7 @@ type wsOptions struct {
 	url          string
 	pnode        string
 	nodeArgs     multiFlag
+	nodeEnv      envFlag
 	conns        int
 	connsPerProc int
 	dialConc     int
@@ -59,6 +60,20 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
 func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// envFlag is a repeatable KEY=VALUE flag: environment variables for the
+// node, on top of pnbench's own (GOMAXPROCS=1, GOGC=200, ...).
+type envFlag []string
+
+func (e *envFlag) String() string { return strings.Join(*e, " ") }
+func (e *envFlag) Set(s string) error {
+	k, _, ok := strings.Cut(s, "=")
+	if !ok || k == "" || strings.ContainsAny(k, " \t\x00") {
+		return fmt.Errorf("want KEY=VALUE, got %q", s)
+	}
+	*e = append(*e, s)
+	return nil
+}
 
 // WSResult is the output of pnbench ws.
 type WSResult struct {
@@ -154,6 +169,7 @@ func runWS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.url, "url", "", "websocket URL of a running node (default: start pnode; RSS and CPU need that)")
 	fs.StringVar(&o.pnode, "pnode", "", "pnode binary to start (default: go build ./cmd/pnode)")
 	fs.Var(&o.nodeArgs, "node-arg", "extra pnode flag, repeatable (e.g. --node-arg=--ping-interval=1m)")
+	fs.Var(&o.nodeEnv, "node-env", "environment variable KEY=VALUE for the node, repeatable (e.g. --node-env GOMAXPROCS=1)")
 	fs.IntVar(&o.conns, "conns", 20_000, "phase A: idle authenticated connections (0: skip)")
 	fs.IntVar(&o.connsPerProc, "conns-per-proc", 0, "idle connections per client process (default: RLIMIT_NOFILE - 200)")
 	fs.IntVar(&o.dialConc, "dial-concurrency", 64, "concurrent connection setups")
@@ -187,6 +203,7 @@ func runWS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	res := WSResult{Machine: machineInfo(), Config: map[string]any{
 		"conns": o.conns, "subscribers": ps.subscribers, "publishers": ps.publishers, "topics": ps.topics,
 		"rate": ps.rate, "duration": ps.duration.String(), "payload": ps.payload, "inflight": ps.inflight,
+		"node_env": o.nodeEnv.String(),
 	}}
 
 	root, err := os.MkdirTemp(o.dir, "pnbench-ws-")
@@ -203,7 +220,7 @@ func runWS(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 		}
-		if node, err = startNode(ctx, bin, root, o.nodeArgs); err != nil {
+		if node, err = startNode(ctx, bin, root, o.nodeArgs, o.nodeEnv); err != nil {
 			return err
 		}
 		defer node.stop()

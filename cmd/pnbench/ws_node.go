@@ -66,8 +66,8 @@ func buildPnode(ctx context.Context, dir string) (string, error) {
 }
 
 // startNode runs `pnode dev` on a fresh data dir and a free loopback port,
-// and waits for its banner.
-func startNode(ctx context.Context, bin, dir string, extra []string) (*nodeProc, error) {
+// with env added to pnbench's environment, and waits for its banner.
+func startNode(ctx context.Context, bin, dir string, extra, env []string) (*nodeProc, error) {
 	args := append([]string{"dev", "--data-dir", filepath.Join(dir, "data"), "--listen", "127.0.0.1:0"}, nodeFlags...)
 	args = append(args, extra...)
 	logPath := filepath.Join(dir, "pnode.log")
@@ -76,6 +76,7 @@ func startNode(ctx context.Context, bin, dir string, extra []string) (*nodeProc,
 		return nil, err
 	}
 	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...) // later entries win
 	cmd.Stderr = logf
 	// The node dies with pnbench even if pnbench is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -399,3 +399,72 @@ func TestWakePollerFullReads(t *testing.T) {
 		t.Errorf("poller gave the connection back %d times, want 0", r)
 	}
 }
+
+// TestWakePollerBusyGroups: once a group of pollBusyGroup requests or more
+// is committing, the loop reads nothing until that commit returns, and
+// then reads everything that arrived meanwhile as one group; a smaller
+// group does not hold the next one back.
+func TestWakePollerBusyGroups(t *testing.T) {
+	p := &stubPusher{maxBody: push.DefaultMaxWakeBody, entered: make(chan struct{}, 1), unblock: make(chan struct{})}
+	f, addr, _ := runWithFront(t, newFrontServer(t, p))
+	batches := func() int {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.batches
+	}
+	const waiting = 6
+	busy, busyBr := dialAdopted(t, f, addr)
+	small, smallBr := dialAdopted(t, f, addr)
+	other, otherBr := dialAdopted(t, f, addr)
+	var cs []net.Conn
+	var brs []*bufio.Reader
+	for range waiting {
+		c, br := dialAdopted(t, f, addr)
+		cs, brs = append(cs, c), append(brs, br)
+	}
+	expect201 := func(what string, br *bufio.Reader) {
+		t.Helper()
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil || resp.StatusCode != 201 {
+			t.Fatalf("%s: %v %v", what, resp, err)
+		}
+	}
+
+	// A small group that blocks in its commit: the next group is read and
+	// answered meanwhile.
+	io.WriteString(small, wakeReq("block", "", ""))
+	<-p.entered
+	io.WriteString(other, wakeReq("good", "", ""))
+	other.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(otherBr, nil)
+	if err != nil || resp.StatusCode != 201 {
+		t.Errorf("a request sent while a small group commits: %v %v", resp, err)
+	}
+	p.unblock <- struct{}{}
+	expect201("the small group's request", smallBr)
+
+	// A busy group (pollBusyGroup requests pipelined on one connection,
+	// so one read) that blocks in its commit.
+	before := batches()
+	io.WriteString(busy, wakeReq("block", "", "")+strings.Repeat(wakeReq("good", "", ""), pollBusyGroup-1))
+	<-p.entered
+	for _, c := range cs {
+		io.WriteString(c, wakeReq("good", "", ""))
+	}
+	// Nothing else is read while it commits. (A loop that read on would
+	// commit the new group at once, well within this wait.)
+	time.Sleep(200 * time.Millisecond)
+	if got := batches() - before; got != 1 {
+		t.Errorf("%d groups committed while a busy group was committing, want only it", got-1)
+	}
+	p.unblock <- struct{}{}
+	for i := range pollBusyGroup {
+		expect201(fmt.Sprintf("busy group request %d", i), busyBr)
+	}
+	for i, br := range brs {
+		expect201(fmt.Sprintf("waiting connection %d", i), br)
+	}
+	if got := batches() - before; got != 2 {
+		t.Errorf("%d groups for the busy group and the %d requests that waited, want 2", got, waiting)
+	}
+}

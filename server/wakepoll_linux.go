@@ -29,13 +29,6 @@ import (
 // cannot take at once) goes back to a goroutine of its own, with the bytes
 // read so far, and serveConn carries on exactly as if it had read them.
 
-// pollCommits bounds the groups committing at once.
-const pollCommits = 64
-
-// pollBusyGroup is the size of a group from which the loop waits for its
-// commit before it reads the next group (see loop).
-const pollBusyGroup = 4
-
 // pollReadSize is the poller's read buffer. A read that fills it may have
 // left more behind; the connection is read again after its answers.
 const pollReadSize = frontBufSize
@@ -52,9 +45,6 @@ type wakePoller struct {
 	evfd  int // eventfd: wakes the loop for kicks and Close
 	rbuf  [pollReadSize]byte
 	evbuf [8]byte
-	// committed tells the loop that the group it started last has been
-	// decided (its wakeups committed), so it may read the next.
-	committed chan struct{}
 
 	mu     sync.Mutex
 	conns  map[int32]*pollConn // by fd; guarded by mu
@@ -126,8 +116,7 @@ func newWakePoller(f *wakeFront) *wakePoller {
 		unix.Close(evfd)
 		return nil
 	}
-	p := &wakePoller{f: f, epfd: epfd, epf: epf, raw: raw, evfd: evfd, conns: make(map[int32]*pollConn),
-		committed: make(chan struct{}, pollCommits)}
+	p := &wakePoller{f: f, epfd: epfd, epf: epf, raw: raw, evfd: evfd, conns: make(map[int32]*pollConn)}
 	f.wg.Add(1)
 	go p.loop()
 	return p
@@ -172,16 +161,6 @@ func (p *wakePoller) adopt(c *frontConn) bool {
 
 // loop waits for readable connections and serves what they sent, until
 // Close.
-//
-// Under load, one group commits at a time: after starting a group of
-// pollBusyGroup requests or more, the loop reads the next group only once
-// that group's commit has returned. A request read sooner would mostly
-// wait for the same fsync in a group of its own; read later, it joins
-// everything else that arrived meanwhile, and a group's fixed costs (its
-// goroutine, its commit, its wait for the log, the goroutine switches on
-// the way) are shared by more requests. Small groups, the light-load case,
-// are read and committed as they come, so a lone request never waits for
-// another's fsync before its own commit starts.
 func (p *wakePoller) loop() {
 	defer p.f.wg.Done()
 	p.evs = make([]unix.EpollEvent, 128)
@@ -194,12 +173,7 @@ func (p *wakePoller) loop() {
 		}
 		return p.nev > 0 || werr != nil
 	}
-	committing := 0 // groups started whose decision the loop has not taken
-	last := 0       // requests in the last group started
 	for {
-		for ; committing == pollCommits || (committing > 0 && last >= pollBusyGroup); committing-- {
-			<-p.committed
-		}
 		err := p.raw.Read(p.wait)
 		if err == nil {
 			err = werr
@@ -208,39 +182,31 @@ func (p *wakePoller) loop() {
 			p.closeIdle()
 			return
 		}
+		n := p.nev
 		var g *pollGroup
 		shut := false
-		for n := p.nev; ; {
-			for i := range n {
-				ev := &events[i]
-				if ev.Fd == int32(p.evfd) {
-					unix.Read(p.evfd, p.evbuf[:])
-					p.mu.Lock()
-					shut = p.shut
-					kicked := p.kicked
-					p.kicked = nil
-					p.mu.Unlock()
-					if shut {
-						// Requests already read are still answered (closing).
-						break
-					}
-					for _, pc := range kicked {
-						if p.claim(pc.fd, pc.id) != nil {
-							g = p.read(pc, g, 0)
-						}
-					}
-					continue
+		for i := range n {
+			ev := &events[i]
+			if ev.Fd == int32(p.evfd) {
+				unix.Read(p.evfd, p.evbuf[:])
+				p.mu.Lock()
+				shut = p.shut
+				kicked := p.kicked
+				p.kicked = nil
+				p.mu.Unlock()
+				if shut {
+					// Requests already read are still answered (closing).
+					break
 				}
-				if pc := p.claim(int(ev.Fd), ev.Pad); pc != nil {
-					g = p.read(pc, g, ev.Events)
+				for _, pc := range kicked {
+					if p.claim(pc.fd, pc.id) != nil {
+						g = p.read(pc, g, 0)
+					}
 				}
+				continue
 			}
-			if shut || n < len(events) {
-				break
-			}
-			// A full set of events: more may be ready.
-			if n, err = unix.EpollWait(p.epfd, events, 0); err != nil || n == 0 {
-				break
+			if pc := p.claim(int(ev.Fd), ev.Pad); pc != nil {
+				g = p.read(pc, g, ev.Events)
 			}
 		}
 		switch {
@@ -248,8 +214,6 @@ func (p *wakePoller) loop() {
 		case len(g.conns) == 0:
 			pollGroups.Put(g)
 		default:
-			committing++
-			last = len(g.reqs)
 			p.f.wg.Add(1)
 			go p.serve(g)
 		}
@@ -343,7 +307,6 @@ func (p *wakePoller) serve(g *pollGroup) {
 	defer p.f.wg.Done()
 	f := p.f
 	g.batch = decideWakes(f.s, g.reqs, g.batch)
-	p.committed <- struct{}{} // the loop may read the next group
 	now := time.Now()
 	announce := f.stopping.Load()
 	for _, e := range g.conns {

@@ -98,8 +98,10 @@ func (q *ackQueue) take(batch []ack) (_ []ack, ok bool) {
 		clear(q.buf[rest:])
 		q.buf, q.head = q.buf[:rest], 0
 	}
-	if rest > 0 {
-		// More than a group waited: the next take need not wait.
+	if rest > 0 || q.closed {
+		// More than a group waited: the next take need not wait. Or the
+		// queue is closed: close's ring may have been lost behind one
+		// this take consumed, and the next take must see the end.
 		ring(q.first)
 	}
 	return batch, n > 0 || !q.closed

@@ -182,6 +182,29 @@ func TestAckQueue(t *testing.T) {
 	}
 }
 
+// TestAckQueueCloseWhileRung: when the queue is closed while a ring for
+// its first job is still pending, close's own ring is lost in the full
+// channel. The take that empties the queue must ring again, or the
+// acknowledger waits for a ring that never comes and Close hangs.
+func TestAckQueueCloseWhileRung(t *testing.T) {
+	q := newAckQueue()
+	q.put(ack{outcome: "0"}) // rings first
+	q.close()                // its ring finds the channel full
+	<-q.first
+	batch, ok := q.take(nil)
+	if !ok || len(batch) != 1 {
+		t.Fatalf("take: %d jobs, ok %v", len(batch), ok)
+	}
+	select {
+	case <-q.first:
+	default:
+		t.Fatal("closed and now empty, but the acknowledger was not rung to see the end")
+	}
+	if batch, ok = q.take(batch); ok || len(batch) != 0 {
+		t.Fatalf("closed and empty: %d jobs, ok %v", len(batch), ok)
+	}
+}
+
 // TestAckQueueBacklog: with jobs arriving between takes, every job comes
 // out once, in order, whatever the backlog.
 func TestAckQueueBacklog(t *testing.T) {

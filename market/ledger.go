@@ -778,10 +778,7 @@ func (l *Ledger) today() int64 { return l.now().UTC().Unix() / 86400 }
 
 // costOnDayLocked is costLocked on the given day.
 func (l *Ledger) costOnDayLocked(a *account, u Usage, p Price, cost *big.Int, day int64) Usage {
-	usedW, usedH, usedS := a.FreeWakeups, a.FreeHistory, a.FreeStorage
-	if a.Day != day {
-		usedW, usedH, usedS = 0, 0, 0
-	}
+	usedW, usedH, usedS := a.freeUsedOn(day)
 	var free Usage
 	free.Wakeups = min(u.Wakeups, max(0, l.cfg.FreeWakeups-usedW))
 	free.History = min(u.History, max(0, l.cfg.FreeHistory-usedH))
@@ -820,6 +817,15 @@ func orZero(x *big.Int) *big.Int {
 		return new(big.Int)
 	}
 	return x
+}
+
+// freeUsedOn returns the free wakeups, history and storage a has used on
+// day: none on a day its counters are not for.
+func (a *account) freeUsedOn(day int64) (wakeups, history, storage int64) {
+	if a.Day != day {
+		return 0, 0, 0
+	}
+	return a.FreeWakeups, a.FreeHistory, a.FreeStorage
 }
 
 func (l *Ledger) rollDayLocked(a *account, day int64) {
@@ -909,10 +915,7 @@ func (l *Ledger) creditLocked(payer common.Address, a *account, p Price) Credit 
 		next.SetInt64(1)
 	}
 	day := l.today()
-	usedW, usedH, usedS := a.FreeWakeups, a.FreeHistory, a.FreeStorage
-	if a.Day != day {
-		usedW, usedH, usedS = 0, 0, 0
-	}
+	usedW, usedH, usedS := a.freeUsedOn(day)
 	c := Credit{
 		Payer: payer, ProviderID: l.deps.ProviderID, Token: l.deps.Token,
 		Spent:     NewAmount(ceilDiv(a.SpentMilli, big1000)),

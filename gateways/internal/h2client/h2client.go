@@ -503,14 +503,21 @@ type fieldInfo struct {
 	valid bool   // a valid field name
 	never bool   // sent never-indexed (Config.NeverIndex)
 	// last holds the last value of this name found valid, for names that
-	// are not NeverIndex: their values repeat (the provider token is ~200
-	// bytes), and comparing is cheaper than checking every byte again.
+	// are not NeverIndex and values of at least minCachedValue bytes: such
+	// values repeat (the provider token is ~200 bytes), and comparing is
+	// cheaper than checking every byte again.
 	last *atomic.Pointer[string]
 }
 
+// minCachedValue is the shortest value fieldInfo.last keeps. Shorter values
+// cost less to check than to store, and the short ones a sender varies per
+// request (apns-id, collapse ids) would replace the cached value each time.
+const minCachedValue = 64
+
 // validValue reports whether v is a valid value for fi's field.
 func (fi fieldInfo) validValue(v string) bool {
-	if fi.last != nil {
+	long := fi.last != nil && len(v) >= minCachedValue
+	if long {
 		if p := fi.last.Load(); p != nil && *p == v {
 			return true
 		}
@@ -518,8 +525,9 @@ func (fi fieldInfo) validValue(v string) bool {
 	if !httpguts.ValidHeaderFieldValue(v) {
 		return false
 	}
-	if fi.last != nil {
-		fi.last.Store(&v)
+	if long {
+		kept := v // only this branch allocates: v itself does not escape
+		fi.last.Store(&kept)
 	}
 	return true
 }

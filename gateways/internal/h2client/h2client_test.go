@@ -730,3 +730,34 @@ func TestRequestHeaderFields(t *testing.T) {
 		}
 	}
 }
+
+// TestValidValueCache: checking a header value allocates nothing, a long
+// value is remembered once found valid, and a remembered value never lets
+// a different, invalid one through.
+func TestValidValueCache(t *testing.T) {
+	tr, err := New(Config{Dial: func(context.Context) (net.Conn, error) { return nil, errors.New("no dial") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi := tr.fieldInfo("Authorization")
+	if fi.last == nil {
+		t.Fatal("authorization is not NeverIndex here, so its values should be remembered")
+	}
+	short := "0a1b2c3d-0000-4000-8000-000000000000"
+	long := "bearer " + strings.Repeat("eyJhbGciOiJFUzI1NiJ9.", 9)
+	if !fi.validValue(short) || fi.last.Load() != nil {
+		t.Fatal("a short value was remembered")
+	}
+	if !fi.validValue(long) || fi.last.Load() == nil || *fi.last.Load() != long {
+		t.Fatal("a long valid value was not remembered")
+	}
+	if allocs := testing.AllocsPerRun(100, func() { fi.validValue(short); fi.validValue(long) }); allocs != 0 {
+		t.Fatalf("checking a short and a remembered long value: %v allocations, want 0", allocs)
+	}
+	if fi.validValue(long[:70]+"\r\nX-Injected: 1") || fi.validValue(long+"\n") {
+		t.Fatal("an invalid long value passed")
+	}
+	if *fi.last.Load() != long {
+		t.Fatal("an invalid value replaced the remembered one")
+	}
+}

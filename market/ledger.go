@@ -735,6 +735,9 @@ func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, 
 		}
 	}
 	_, err := l.chargeLocked(payer, Usage{Wakeups: 1}, id, at, !fresh, false, l.deps.Price())
+	if err == nil {
+		return true, nil
+	}
 	if pr, ok := errors.AsType[*PaymentRequiredError](err); ok {
 		a := l.accounts[payer]
 		if a == nil {
@@ -756,7 +759,7 @@ func (l *Ledger) ChargeWakeup(ctx context.Context, owner, payer common.Address, 
 		}
 		return false, nil
 	}
-	return err == nil, err
+	return false, err
 }
 
 // HasCredit reports whether owner's registration naming payer could be sent one wakeup now.

@@ -560,6 +560,18 @@ func (r *RegistryCache) Provider(id uint64) (Provider, bool) {
 	return c.P, true
 }
 
+// PriceAt returns the price provider id's cached record puts in force at t. It is Provider(id)
+// and Provider.PriceAt without copying the record.
+func (r *RegistryCache) PriceAt(id uint64, t time.Time) (Price, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.providers[id]
+	if !ok {
+		return Price{}, false
+	}
+	return c.P.PriceAt(t), true
+}
+
 // Status reports how fresh the cache is.
 func (r *RegistryCache) Status() RegistryStatus {
 	r.mu.Lock()

@@ -135,6 +135,15 @@ func TestRegistryCacheSnapshotThenEvents(t *testing.T) {
 	if pb.PendingPrice == nil || pb.PendingPrice.PerKWakeups.Int64() != 400 || pb.Price.PerKWakeups.Int64() != 500 {
 		t.Fatalf("announced price not cached: %+v", pb)
 	}
+	// PriceAt prices the cached record as Provider.PriceAt does, on each side of EffectiveAt.
+	for _, at := range []time.Time{pb.EffectiveAt.Add(-time.Second), pb.EffectiveAt} {
+		if got, ok := r.PriceAt(b, at); !ok || got != pb.PriceAt(at) {
+			t.Fatalf("PriceAt(%v) = %+v %v, want %+v", at, got, ok, pb.PriceAt(at))
+		}
+	}
+	if _, ok := r.PriceAt(999, time.Now()); ok {
+		t.Fatal("PriceAt found a provider that is not cached")
+	}
 	// Matches what a fresh snapshot reads.
 	fresh, err := m.c.AllProviders(ctx)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	bindv2 "github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -150,8 +150,7 @@ type marketNode struct {
 	log      *slog.Logger
 	closers  []func()
 
-	priceMu sync.Mutex
-	price   market.Price // last known own price; guarded by priceMu
+	price atomic.Pointer[market.Price] // last known own price
 }
 
 // openMarket builds the market from the config: nothing without chain-rpc outside dev. It
@@ -268,22 +267,25 @@ func (mk *marketNode) ownRecord(ctx context.Context, dev bool) (common.Address, 
 	return p.Token, nil
 }
 
+// setPrice records p as the last known own price. It stores only a change:
+// the ledger asks for the price on every wakeup.
 func (mk *marketNode) setPrice(p market.Price) {
-	mk.priceMu.Lock()
-	mk.price = p
-	mk.priceMu.Unlock()
+	if last := mk.price.Load(); last == nil || *last != p {
+		mk.price.Store(&p)
+	}
 }
 
-// ownPrice is the ledger's price source: this provider's record in the cache, priced now.
+// ownPrice is the ledger's price source: this provider's record in the cache, priced now; the
+// last known price while the cache lacks the record.
 func (mk *marketNode) ownPrice() market.Price {
-	if p, ok := mk.reg.Provider(mk.id); ok {
-		pr := p.PriceAt(time.Now())
+	if pr, ok := mk.reg.PriceAt(mk.id, time.Now()); ok {
 		mk.setPrice(pr)
 		return pr
 	}
-	mk.priceMu.Lock()
-	defer mk.priceMu.Unlock()
-	return mk.price
+	if last := mk.price.Load(); last != nil {
+		return *last
+	}
+	return market.Price{}
 }
 
 // credit is the push relay's credit hook (nil without a market).

@@ -321,6 +321,7 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head, sc *ackS
 			b.Set(headKey(p), appendSeqHash(nil, h.seq, h.hash), nil)
 		}
 	}
+	s.spacer.commit()
 	if err := s.db.ApplyNoSyncWait(b, pebble.Sync); err != nil {
 		return nil, err
 	}

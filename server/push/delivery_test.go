@@ -189,6 +189,11 @@ func TestDeliveredJobsStayGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "both acknowledged", func() bool { return n.svc.PendingForTest() == 0 })
+	// The synced commits were counted and pebble's log asked the fsync
+	// spacer after syncing them.
+	if n.svc.SpacerSeenForTest() == 0 {
+		t.Fatal("the store's fsyncs never consulted the spacer")
+	}
 	db := n.svc.DBForTest()
 	if err := db.Flush(); err != nil {
 		t.Fatal(err)

@@ -70,3 +70,11 @@ func (s *Service) RewriteReceiptForTest(payer common.Address, r pushwire.Receipt
 	e.u(uint64(sr.idx))
 	return s.db.Set(key, e.b, pebble.Sync)
 }
+
+// SpacerSeenForTest is the synced-commit count the fsync spacer read at
+// the last fsync of the store's log (0 until pebble first asks it).
+func (s *Service) SpacerSeenForTest() uint64 {
+	s.spacer.mu.Lock()
+	defer s.spacer.mu.Unlock()
+	return s.spacer.last
+}

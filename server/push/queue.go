@@ -71,6 +71,7 @@ func (s *Service) commitJobs(jobs []*job) error {
 		vb = j.appendTo(vb[:0])
 		b.Set(appendJobKey(kb[:0], j.seq), vb, nil) // Set copies both
 	}
+	s.spacer.commit()
 	err := b.Commit(pebble.Sync)
 	b.Close()
 	if err != nil {

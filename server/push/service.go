@@ -157,6 +157,7 @@ type Service struct {
 	allow    map[common.Address]bool // static after construction; empty = any node
 	credit   Credit                  // static after construction; nil = no metering
 	db       *pebble.DB
+	spacer   syncSpacer // the store's fsync spacing
 	metrics  *metrics
 
 	pools   [numPools]chan *job // ready jobs; capacity >= every job that can exist
@@ -260,10 +261,9 @@ func Open(dir string, cfg Config, deps Deps) (*Service, error) {
 		// of them be set and deleted before a flush writes them out.
 		MemTableSize: memTableSize,
 		// Synced commits arriving while an fsync is pending share it
-		// (pebble's commit pipeline groups them). Spacing the fsyncs by a
-		// fraction of a millisecond makes the groups larger: fewer fsyncs
-		// and less kernel CPU per wakeup, for at most that much latency.
-		WALMinSyncInterval: func() time.Duration { return walMinSyncInterval },
+		// (pebble's commit pipeline groups them); under load, spacing the
+		// fsyncs makes the groups larger (syncSpacer).
+		WALMinSyncInterval: s.spacer.interval,
 	}
 	// Queue records are deleted milliseconds after they are written, so
 	// flushed tables are dense with their tombstones, and pebble would
@@ -479,10 +479,6 @@ func (s *Service) Info() pushwire.Info {
 
 // MaxWakeBody is the largest wake request body accepted.
 func (s *Service) MaxWakeBody() int { return s.cfg.MaxWakeBody }
-
-// walMinSyncInterval is the least time between two fsyncs of the push
-// store's write-ahead log.
-const walMinSyncInterval = 500 * time.Microsecond
 
 // memTableSize is the push store's memtable size.
 const memTableSize = 32 << 20

@@ -28,8 +28,8 @@ const maxAckBatch = 1024
 // turns one signature, one commit and one round of thread wake-ups per
 // wakeup into one per group. 50 ms rather than 2 ms cut the node's CPU per
 // wakeup by a quarter to a third at 100-200 wakeups/s, by ~5 % at 1,000/s,
-// and nothing measurable at the peak rate (docs/bench-push.md). A closing
-// service waits out the linger before its last group.
+// and nothing measurable at the peak rate (docs/bench-push.md). Closing
+// the queue ends the linger.
 const ackLinger = 50 * time.Millisecond
 
 // ackQueue hands finished jobs to the acknowledger. A channel would wake
@@ -43,10 +43,11 @@ type ackQueue struct {
 	closed bool  // guarded by mu
 	first  chan struct{}
 	full   chan struct{}
+	done   chan struct{} // closed by close: the acknowledger lingers no more
 }
 
 func newAckQueue() *ackQueue {
-	return &ackQueue{first: make(chan struct{}, 1), full: make(chan struct{}, 1)}
+	return &ackQueue{first: make(chan struct{}, 1), full: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // put adds a finished job. It never blocks: the jobs in the queue are
@@ -70,10 +71,14 @@ func (q *ackQueue) len() int {
 	return len(q.buf) - q.head
 }
 
-// close makes take return false once the queue is empty.
+// close makes take return false once the queue is empty, and ends the
+// acknowledger's linger: what waits is committed at once.
 func (q *ackQueue) close() {
 	q.mu.Lock()
-	q.closed = true
+	if !q.closed {
+		q.closed = true
+		close(q.done)
+	}
 	q.mu.Unlock()
 	ring(q.first)
 }
@@ -168,6 +173,8 @@ func (s *Service) ackLoop() {
 			select {
 			case <-linger.C:
 			case <-q.full:
+				linger.Stop()
+			case <-q.done:
 				linger.Stop()
 			}
 		}

@@ -172,7 +172,18 @@ func TestAckQueue(t *testing.T) {
 	if !rung(q.first) {
 		t.Fatal("jobs left, but the acknowledger was not rung")
 	}
+	select {
+	case <-q.done:
+		t.Fatal("the linger ends before the queue is closed")
+	default:
+	}
 	q.close()
+	q.close() // a second close is harmless
+	select {
+	case <-q.done: // a linger in progress, or any later one, ends at once
+	default:
+		t.Fatal("closing the queue did not end the acknowledger's linger")
+	}
 	batch, ok = q.take(batch)
 	if !ok || len(batch) != 10 || batch[0].outcome != fmt.Sprint(maxAckBatch) {
 		t.Fatalf("second take: %d jobs, ok %v", len(batch), ok)

@@ -276,7 +276,14 @@ func (s *Service) applyAcks(batch []ack, heads map[common.Address]head, sc *ackS
 	var kb [9]byte
 	for i := range batch {
 		a := &batch[i]
-		b.Delete(appendJobKey(kb[:0], a.j.seq), nil) // Delete copies the key
+		if k := appendJobKey(kb[:0], a.j.seq); a.j.fresh && !a.j.rewritten {
+			// Written once since the key's last delete (a sequence number
+			// reused after a restart follows its delete): the single
+			// delete and the record annihilate at the next flush.
+			b.SingleDelete(k, nil) // copies the key
+		} else {
+			b.Delete(k, nil) // copies the key
+		}
 		if d := a.dead; d != nil {
 			if d.sealed != nil {
 				h := sha256.Sum256(d.sealed)

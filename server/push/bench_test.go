@@ -54,4 +54,15 @@ func BenchmarkWake(b *testing.B) {
 	if got := cs.n.Load(); got < int64(b.N) {
 		b.Fatalf("sent %d of %d", got, b.N)
 	}
+	// What the store wrote to tables (flushes and compactions) per wakeup,
+	// with everything still in the memtable flushed.
+	db := n.svc.DBForTest()
+	if err := db.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	var written uint64
+	for _, l := range db.Metrics().Levels {
+		written += l.TableBytesFlushed + l.TableBytesCompacted
+	}
+	b.ReportMetric(float64(written)/float64(b.N), "table-B/op")
 }

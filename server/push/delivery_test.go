@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/sideshow/apns2"
 
@@ -203,6 +204,51 @@ func TestDeliveredJobsStayGone(t *testing.T) {
 	}
 	if q := n.svc.QueuedForTest(); len(q) != 0 {
 		t.Fatalf("%d delivered jobs back in the queue after compaction", len(q))
+	}
+}
+
+// TestOnceWrittenJobsLeaveNoTombstone checks that a job written once and
+// delivered is deleted with a single delete: the flush drops it together
+// with the record, so no tombstone reaches a table (a plain delete would
+// leave one there until a compaction reached the bottom level).
+func TestOnceWrittenJobsLeaveNoTombstone(t *testing.T) {
+	f := newFakes(t)
+	n := newNode(t, f.apps, opts{})
+	owner := newOwner()
+	n.register(t, owner, pushwire.Registration{InstallationID: "j", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	tok := n.wakeToken(t, owner, "j")
+	for range 3 {
+		if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.apns.WaitFor(waitCtx(t), 3); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "all acknowledged", func() bool { return n.svc.PendingForTest() == 0 })
+	db := n.svc.DBForTest()
+	if err := db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	tables, err := db.SSTables(pebble.WithProperties())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries, deletions uint64
+	for _, level := range tables {
+		for _, tb := range level {
+			entries += tb.Properties.NumEntries
+			deletions += tb.Properties.NumPointDeletions() // the receipt batches' pruning deletes a range
+		}
+	}
+	if entries == 0 {
+		t.Fatal("the flush wrote no table")
+	}
+	if deletions != 0 {
+		t.Errorf("the flushed tables hold %d point deletions of %d entries; want none", deletions, entries)
+	}
+	if q := n.svc.QueuedForTest(); len(q) != 0 {
+		t.Fatalf("%d delivered jobs still queued", len(q))
 	}
 }
 

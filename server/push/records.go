@@ -125,6 +125,10 @@ type job struct {
 	// from the queue after a restart may have been charged before the
 	// crash); charged once its wakeup is booked.
 	fresh, charged bool
+	// In memory: rewritten is set once a retry has written j's record a
+	// second time. A record written once by this process is deleted with a
+	// single delete, which a flush drops together with the record.
+	rewritten bool
 }
 
 const jobV1 = 1

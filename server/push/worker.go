@@ -137,6 +137,7 @@ func (s *Service) process(ctx context.Context, p poolID, j *job, t *target) {
 		}
 		j.notBefore = now.Add(backoff(j.attempts, s.cfg.RetryMin, s.cfg.RetryMax, ra)).UnixMilli()
 		// The attempt count need not survive a crash: no sync.
+		j.rewritten = true
 		_ = s.db.Set(jobKey(j.seq), j.encode(), pebble.NoSync)
 		s.sched.add(j.notBefore, j)
 	case gateways.ClassQuota:

@@ -26,6 +26,9 @@ const (
 	MaxTTL = 28 * 24 * time.Hour
 	// MaxTokenLen caps a registration token.
 	MaxTokenLen = 4096
+	// defaultEndpoint is the FCM API base URL the SDK uses when Endpoint
+	// is empty.
+	defaultEndpoint = "https://fcm.googleapis.com/v1"
 	// Scope is the OAuth2 scope requested for the service account.
 	Scope = "https://www.googleapis.com/auth/firebase.messaging"
 )

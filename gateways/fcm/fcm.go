@@ -2,8 +2,10 @@
 // the firebase-admin-go SDK (firebase.google.com/go/v4/messaging) over the
 // FCM HTTP v1 API.
 //
-// One Sender holds one service account and one HTTP/2 connection pool. A
-// wakeup is a data-only message with Android priority high:
+// One Sender holds one service account and one pool of HTTP/2 connections
+// (sendPool: gateways/internal/h2client transports, filled one at a time
+// and added as the server's stream limit is reached). A wakeup is a
+// data-only message with Android priority high:
 //
 //	{"message": {"token": ..., "data": {"n": nonce, "id": id},
 //	             "android": {"priority": "high", "collapse_key": ..., "ttl": "3600s"}}}
@@ -19,7 +21,16 @@
 //	attemptTransport                records status, Retry-After and error body
 //	  -> oauth2.Transport           adds "Authorization: Bearer <access token>"
 //	       -> sentTransport         marks that the token step passed
-//	            -> http.Transport   HTTP/2, Config.RootCAs, dial timeout
+//	            -> sendPool         h2client connections to the endpoint's host
+//	                                (http.Transport when a proxy applies)
+//
+// h2client is there for CPU, as under apns2: x/net/http2's client writes
+// every request with a goroutine of its own and flushes it with its own TLS
+// record and write syscall, where h2client's senders share writes. The
+// http.Transport (HTTP/2, Config.RootCAs, dial timeout, proxies from the
+// environment) still carries the token fetches, and the sends as well when
+// the environment names a proxy for the endpoint, which h2client does not
+// tunnel through.
 //
 // The oauth2 token source comes from google.CredentialsFromJSONWithType
 // (service accounts only), so the real JWT-bearer exchange runs against the
@@ -72,6 +83,7 @@ type Sender struct {
 	logger  *slog.Logger      // static after construction
 	client  *messaging.Client // static after construction; safe for concurrent use
 	base    *http.Transport   // static after construction
+	pool    *sendPool         // static after construction; nil when sends go through a proxy
 	tokens  *tokenTransport   // static after construction; carries OAuth2 token fetches
 	timeout time.Duration     // static after construction
 	slots   chan struct{}     // semaphore of Config.Concurrency in-flight sends
@@ -106,9 +118,21 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Sender, error) 
 	if err != nil {
 		return nil, fmt.Errorf("fcm credentials: %w", err)
 	}
+	endpoint := cfg.Endpoint
+	if endpoint == "" {
+		endpoint = defaultEndpoint
+	}
+	var sends http.RoundTripper = base
+	pool, err := newSendPool(endpoint, cfg, base, base.Proxy)
+	if err != nil {
+		return nil, fmt.Errorf("fcm endpoint: %w", err)
+	}
+	if pool != nil {
+		sends = pool
+	}
 	hc := &http.Client{Transport: &attemptTransport{next: &oauth2.Transport{
 		Source: creds.TokenSource,
-		Base:   &sentTransport{next: base},
+		Base:   &sentTransport{next: sends},
 	}}}
 	client, err := newClient(ctx, cfg.projectID(), cfg.Endpoint, hc)
 	if err != nil {
@@ -118,6 +142,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Sender, error) 
 		logger:  logger.With("component", "fcm", "project", cfg.projectID()),
 		client:  client,
 		base:    base,
+		pool:    pool,
 		tokens:  tokens,
 		timeout: cfg.Timeout,
 		slots:   make(chan struct{}, cfg.Concurrency),
@@ -146,6 +171,9 @@ func newClient(ctx context.Context, projectID, endpoint string, hc *http.Client)
 // Close closes idle connections. In-flight sends finish; a Send after Close
 // dials again.
 func (s *Sender) Close() error {
+	if s.pool != nil {
+		s.pool.CloseIdleConnections()
+	}
 	s.base.CloseIdleConnections()
 	return nil
 }

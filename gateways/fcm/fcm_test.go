@@ -36,7 +36,13 @@ func testLogger(t testing.TB) *slog.Logger {
 // newFake starts a fake FCM with one registered service account.
 func newFake(t testing.TB) (*fcmtest.Server, []byte) {
 	t.Helper()
-	srv, err := fcmtest.NewServer(fcmtest.Options{})
+	return newFakeWith(t, fcmtest.Options{})
+}
+
+// newFakeWith is newFake with options.
+func newFakeWith(t testing.TB, opts fcmtest.Options) (*fcmtest.Server, []byte) {
+	t.Helper()
+	srv, err := fcmtest.NewServer(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,6 +297,63 @@ func TestConcurrentSends(t *testing.T) {
 	srv.Unregister(tokens[0])
 	send := func(ctx context.Context, tok string) error { return s.Send(ctx, wakeup(tok)) }
 	gatewaytest.SendConcurrently(t, send, tokens, 2000, srv.WaitFor)
+}
+
+// TestSendPool checks how sends spread over HTTP/2 connections: they fill
+// one connection while it has free streams, and spill onto new ones only
+// when every connection has all the streams its server allows in use.
+func TestSendPool(t *testing.T) {
+	// burst sends n wakeups at once, after one alone has set up the first
+	// connection, and returns how many connections carried them.
+	burst := func(t *testing.T, srv *fcmtest.Server, s *fcm.Sender, n int) int {
+		t.Helper()
+		tok := randToken(t)
+		if err := s.Send(t.Context(), wakeup(tok)); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for range n {
+			wg.Go(func() { errs <- s.Send(t.Context(), wakeup(tok)) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		conns := map[string]bool{}
+		for _, d := range srv.Deliveries() {
+			conns[d.Remote] = true
+		}
+		if got := len(srv.Deliveries()); got != n+1 {
+			t.Fatalf("%d deliveries, want %d", got, n+1)
+		}
+		return len(conns)
+	}
+	t.Run("one connection while it has streams", func(t *testing.T) {
+		srv, sa := newFake(t)
+		srv.SetLatency(20 * time.Millisecond)
+		s := newSender(t, fakeConfig(srv, sa))
+		if got := burst(t, srv, s, 50); got != 1 {
+			t.Errorf("50 sends in flight under a limit of %d streams used %d connections, want 1",
+				fcmtest.DefaultMaxConcurrentStreams, got)
+		}
+	})
+	t.Run("more connections once the streams are used up", func(t *testing.T) {
+		srv, sa := newFakeWith(t, fcmtest.Options{MaxConcurrentStreams: 2})
+		srv.SetLatency(300 * time.Millisecond)
+		cfg := fakeConfig(srv, sa)
+		cfg.Concurrency = 6
+		s := newSender(t, cfg)
+		// Six in flight at two streams a connection: three connections,
+		// unless sends that found a connection still being dialled waited
+		// for its streams instead.
+		if got := burst(t, srv, s, 6); got < 2 || got > 3 {
+			t.Errorf("6 sends in flight at 2 streams a connection used %d connections, want 2 or 3", got)
+		}
+	})
 }
 
 func TestCredentialsFile(t *testing.T) {

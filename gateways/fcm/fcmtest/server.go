@@ -121,6 +121,7 @@ type Delivery struct {
 	Message     []byte            // the raw "message" JSON object
 	Name        string            // the name replied
 	At          time.Time         // when the fake accepted it
+	Remote      string            // the client's address: which connection carried it
 }
 
 // Stats are the fake's running totals.
@@ -389,6 +390,7 @@ func (s *Server) serveSend(w http.ResponseWriter, r *http.Request) {
 		// delivery in Deliveries and Count.
 		d.Message = req.Message
 		d.At = time.Now()
+		d.Remote = r.RemoteAddr
 		s.log.Record(d)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"name": d.Name})

@@ -113,6 +113,15 @@ func (c *conn) usable() bool {
 	return c.err == nil && !c.goingAway && c.nextID < maxStreamID
 }
 
+// free reports whether a new stream would open on c without waiting. A
+// connection that cannot take one any more (closed, going away) is free:
+// the transport replaces it.
+func (c *conn) free() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err != nil || c.goingAway || c.nextID >= maxStreamID || uint32(len(c.streams)) < c.maxStreams
+}
+
 // roundTrip sends r on a new stream and waits for its reply.
 func (c *conn) roundTrip(ctx context.Context, r *request) (*http.Response, error) {
 	st, err := c.open(ctx, r)

@@ -241,6 +241,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// Free reports whether a request sent now would start at once rather than
+// wait: the transport is open and has no connection yet, or its connection
+// can take another stream under the server's SETTINGS_MAX_CONCURRENT_STREAMS.
+// A pool of Transports uses it to fill one connection before the next.
+func (t *Transport) Free() bool {
+	t.mu.Lock()
+	cc, closed := t.cc, t.closed
+	t.mu.Unlock()
+	return !closed && (cc == nil || cc.free())
+}
+
 // CloseIdleConnections closes the connection if no request is using it.
 func (t *Transport) CloseIdleConnections() {
 	t.mu.Lock()

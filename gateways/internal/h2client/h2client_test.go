@@ -502,14 +502,21 @@ func TestInformationalTrailersContinuation(t *testing.T) {
 }
 
 // TestMaxConcurrentStreamsWaits: with the server's limit at 1, a second
-// request waits for the first stream to end.
+// request waits for the first stream to end; Free tells the two states
+// apart.
 func TestMaxConcurrentStreamsWaits(t *testing.T) {
 	s, tr := newScripted(t, http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: 1})
+	if !tr.Free() {
+		t.Fatal("Free is false before the first connection")
+	}
 	first := async(t, tr, "/a")
 	c := s.accept(t)
 	h1 := c.readHeaders(t)
 	// Let the client see the SETTINGS before the second request.
 	time.Sleep(50 * time.Millisecond)
+	if tr.Free() {
+		t.Fatal("Free is true with the server's one stream in use")
+	}
 	second := async(t, tr, "/b")
 	time.Sleep(50 * time.Millisecond)
 	tr.mu.Lock()
@@ -526,6 +533,13 @@ func TestMaxConcurrentStreamsWaits(t *testing.T) {
 	c.reply(t, h2.StreamID, "200", true)
 	if err := wait(t, second); err != nil {
 		t.Fatal(err)
+	}
+	if !tr.Free() {
+		t.Error("Free is false with no stream in use")
+	}
+	tr.Close()
+	if tr.Free() {
+		t.Error("Free is true after Close")
 	}
 }
 

@@ -356,6 +356,31 @@ func TestSendPool(t *testing.T) {
 	})
 }
 
+// TestSendAfterReset: a send whose connection the server closed fails as
+// retryable, and the next send gets a new connection and is delivered.
+func TestSendAfterReset(t *testing.T) {
+	srv, sa := newFake(t)
+	s := newSender(t, fakeConfig(srv, sa))
+	tok := randToken(t)
+	if err := s.Send(t.Context(), wakeup(tok)); err != nil {
+		t.Fatal(err)
+	}
+	srv.ResetNext(1)
+	if err := s.Send(t.Context(), wakeup(tok)); gateways.ClassOf(err) != gateways.ClassRetryable {
+		t.Fatalf("send on a reset connection: %v, want a retryable error", err)
+	}
+	if err := s.Send(t.Context(), wakeup(tok)); err != nil {
+		t.Fatalf("send after the reset: %v", err)
+	}
+	conns := map[string]bool{}
+	for _, d := range srv.Deliveries() {
+		conns[d.Remote] = true
+	}
+	if len(srv.Deliveries()) != 2 || len(conns) != 2 {
+		t.Errorf("%d deliveries over %d connections, want 2 over 2", len(srv.Deliveries()), len(conns))
+	}
+}
+
 func TestCredentialsFile(t *testing.T) {
 	srv, sa := newFake(t)
 	file := filepath.Join(t.TempDir(), "sa.json")

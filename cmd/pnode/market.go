@@ -271,7 +271,8 @@ func (mk *marketNode) ownRecord(ctx context.Context, dev bool) (common.Address, 
 // the ledger asks for the price on every wakeup.
 func (mk *marketNode) setPrice(p market.Price) {
 	if last := mk.price.Load(); last == nil || *last != p {
-		mk.price.Store(&p)
+		kept := p // only a change allocates: p itself does not escape
+		mk.price.Store(&kept)
 	}
 }
 

@@ -3,11 +3,14 @@ package main
 import (
 	"errors"
 	"io"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pnmarket/pnmarket/market"
 )
 
 // TestMarketSettings: every market setting has one spelling as flag, env and YAML key; the
@@ -56,5 +59,26 @@ func TestMarketSettings(t *testing.T) {
 	}
 	if mk, err := openMarket(t.Context(), c, false, nil, nil, nil); err != nil || mk.credit() != nil || mk.chain != nil {
 		t.Fatalf("market off: %+v %v", mk, err)
+	}
+}
+
+// TestSetPriceStoresChangesOnly: the ledger asks for the price on every
+// wakeup, so an unchanged price is neither stored again nor allocated.
+func TestSetPriceStoresChangesOnly(t *testing.T) {
+	mk := &marketNode{}
+	p := market.Price{PerKWakeups: big.NewInt(5), PerKHistory: big.NewInt(1), PerGBMonth: big.NewInt(2)}
+	mk.setPrice(p)
+	first := mk.price.Load()
+	if allocs := testing.AllocsPerRun(100, func() { mk.setPrice(p) }); allocs != 0 {
+		t.Errorf("setPrice of an unchanged price allocates %v times", allocs)
+	}
+	if mk.price.Load() != first {
+		t.Error("an unchanged price was stored again")
+	}
+	q := p
+	q.PerKWakeups = big.NewInt(6)
+	mk.setPrice(q)
+	if got := mk.price.Load(); got == first || got.PerKWakeups.Int64() != 6 {
+		t.Errorf("a changed price was not stored: %+v", got)
 	}
 }

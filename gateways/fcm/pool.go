@@ -70,6 +70,9 @@ func newSendPool(endpoint string, cfg Config, base http.RoundTripper, proxy func
 		cfg: h2client.Config{
 			Dial:        h2client.DialTLS(addr, dialer),
 			IdleTimeout: idleConnTimeout,
+			// Bounds every send (Config.Timeout), as a context deadline
+			// would, without a timer per send.
+			RequestTimeout: cfg.Timeout,
 			// The token is in the body; the path, the bearer token and the
 			// SDK's headers repeat, so every field may be indexed.
 		},

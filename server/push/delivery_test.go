@@ -217,11 +217,7 @@ func TestOnceWrittenJobsLeaveNoTombstone(t *testing.T) {
 	owner := newOwner()
 	n.register(t, owner, pushwire.Registration{InstallationID: "j", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
 	tok := n.wakeToken(t, owner, "j")
-	for range 3 {
-		if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
-			t.Fatal(err)
-		}
-	}
+	n.wake(t, tok, 3)
 	if err := f.apns.WaitFor(waitCtx(t), 3); err != nil {
 		t.Fatal(err)
 	}
@@ -310,11 +306,7 @@ func TestClasses(t *testing.T) {
 		tok := n.wakeToken(t, owner, "i")
 		f.apns.FailNext(1, apnstest.Fault{Status: 429, Reason: apns2.ReasonTooManyRequests, RetryAfter: time.Second})
 		start := time.Now()
-		for range 3 {
-			if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
-				t.Fatal(err)
-			}
-		}
+		n.wake(t, tok, 3)
 		if err := f.apns.WaitFor(waitCtx(t), 3); err != nil {
 			t.Fatal(err)
 		}
@@ -396,11 +388,7 @@ func TestClasses(t *testing.T) {
 		owner := newOwner()
 		n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
 		tok := n.wakeToken(t, owner, "i")
-		for range 3 {
-			if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
-				t.Fatal(err)
-			}
-		}
+		n.wake(t, tok, 3)
 		eventually(t, "credential error", func() bool {
 			return n.counter(t, "pnode_push_credential_errors_total", "gateway", "apns") >= 1
 		})
@@ -555,11 +543,7 @@ func TestReceiptsOldLayout(t *testing.T) {
 	owner := newOwner()
 	n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
 	tok := n.wakeToken(t, owner, "i")
-	for range 5 {
-		if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
-			t.Fatal(err)
-		}
-	}
+	n.wake(t, tok, 5)
 	var want []pushwire.Receipt
 	eventually(t, "receipts", func() bool {
 		want, _ = n.svc.Receipts(t.Context(), owner, 1, 10)

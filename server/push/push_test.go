@@ -186,6 +186,17 @@ func (n *node) wakeToken(t testing.TB, owner common.Address, inst string) string
 	return wt.Token
 }
 
+// wake sends times wake requests with tok, from 127.0.0.1, and fails the
+// test at the first refusal.
+func (n *node) wake(t testing.TB, tok string, times int) {
+	t.Helper()
+	for range times {
+		if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func (n *node) counter(t *testing.T, name string, labels ...string) float64 {
 	t.Helper()
 	mfs, err := n.reg.Gather()

@@ -40,11 +40,7 @@ func TestReceiptRetention(t *testing.T) {
 	wake := func(owner common.Address, times int) {
 		t.Helper()
 		tok := n.wakeToken(t, owner, "inst")
-		for range times {
-			if _, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0); err != nil {
-				t.Fatal(err)
-			}
-		}
+		n.wake(t, tok, times)
 		sent += int64(times)
 		if err := f.apns.WaitFor(waitCtx(t), sent); err != nil {
 			t.Fatal(err)

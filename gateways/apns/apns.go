@@ -371,10 +371,7 @@ func hostAddr(base string) (string, error) {
 	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return "", fmt.Errorf("apns host %q: want an https URL", base)
 	}
-	if u.Port() == "" {
-		return net.JoinHostPort(u.Hostname(), "443"), nil
-	}
-	return u.Host, nil
+	return h2client.Addr(u), nil
 }
 
 // uuidForm reports whether s has the canonical 8-4-4-4-12 hex form, and

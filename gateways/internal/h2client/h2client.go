@@ -45,6 +45,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -118,6 +119,15 @@ type Config struct {
 	// such as ":path" included) whose values are unique per request and are
 	// therefore sent as HPACK literals that are never indexed.
 	NeverIndex []string
+}
+
+// Addr returns the "host:port" to dial for the https URL u: its host, with
+// port 443 when it names none.
+func Addr(u *url.URL) string {
+	if u.Port() == "" {
+		return net.JoinHostPort(u.Hostname(), "443")
+	}
+	return u.Host
 }
 
 // DialTLS returns a Config.Dial that dials addr ("host:port") over TLS with

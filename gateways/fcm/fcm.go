@@ -88,7 +88,7 @@ type Sender struct {
 	base    *http.Transport   // static after construction
 	pool    *sendPool         // static after construction; nil when sends go through a proxy
 	tokens  *tokenTransport   // static after construction; carries OAuth2 token fetches
-	timeout time.Duration     // static after construction
+	timeout time.Duration     // static after construction; each send's context deadline, 0 when the pool's transports bound the sends
 	slots   chan struct{}     // semaphore of Config.Concurrency in-flight sends
 }
 
@@ -130,8 +130,10 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Sender, error) 
 	if err != nil {
 		return nil, fmt.Errorf("fcm endpoint: %w", err)
 	}
+	timeout := cfg.Timeout
 	if pool != nil {
 		sends = pool
+		timeout = 0 // the pool's transports bound each request (RequestTimeout)
 	}
 	hc := &http.Client{Transport: &attemptTransport{next: &oauth2.Transport{
 		Source: creds.TokenSource,
@@ -147,7 +149,7 @@ func New(ctx context.Context, cfg Config, logger *slog.Logger) (*Sender, error) 
 		base:    base,
 		pool:    pool,
 		tokens:  tokens,
-		timeout: cfg.Timeout,
+		timeout: timeout,
 		slots:   make(chan struct{}, cfg.Concurrency),
 	}
 	s.logger.Info("fcm sender ready", "config", cfg)
@@ -197,11 +199,7 @@ func (s *Sender) Send(ctx context.Context, n gateways.Notification) error {
 		return fmt.Errorf("fcm push to %s: %w: waiting for a slot: %w", prefix, gateways.ErrRetryable, context.Cause(ctx))
 	}
 	defer func() { <-s.slots }()
-	timeout := s.timeout
-	if s.pool != nil {
-		timeout = 0 // the pool's transports bound each request (RequestTimeout)
-	}
-	if err := send(ctx, s.client, msg, timeout, s.tokens); err != nil {
+	if err := send(ctx, s.client, msg, s.timeout, s.tokens); err != nil {
 		return fmt.Errorf("fcm push to %s: %w", prefix, err)
 	}
 	return nil

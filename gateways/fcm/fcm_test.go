@@ -299,6 +299,17 @@ func TestConcurrentSends(t *testing.T) {
 	gatewaytest.SendConcurrently(t, send, tokens, 2000, srv.WaitFor)
 }
 
+// connections returns how many wakeups the fake delivered and over how many
+// client connections.
+func connections(srv *fcmtest.Server) (delivered, conns int) {
+	ds := srv.Deliveries()
+	seen := map[string]bool{}
+	for _, d := range ds {
+		seen[d.Remote] = true
+	}
+	return len(ds), len(seen)
+}
+
 // TestSendPool checks how sends spread over HTTP/2 connections: they fill
 // one connection while it has free streams, and spill onto new ones only
 // when every connection has all the streams its server allows in use.
@@ -323,14 +334,11 @@ func TestSendPool(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		conns := map[string]bool{}
-		for _, d := range srv.Deliveries() {
-			conns[d.Remote] = true
+		delivered, conns := connections(srv)
+		if delivered != n+1 {
+			t.Fatalf("%d deliveries, want %d", delivered, n+1)
 		}
-		if got := len(srv.Deliveries()); got != n+1 {
-			t.Fatalf("%d deliveries, want %d", got, n+1)
-		}
-		return len(conns)
+		return conns
 	}
 	t.Run("one connection while it has streams", func(t *testing.T) {
 		srv, sa := newFake(t)
@@ -372,12 +380,8 @@ func TestSendAfterReset(t *testing.T) {
 	if err := s.Send(t.Context(), wakeup(tok)); err != nil {
 		t.Fatalf("send after the reset: %v", err)
 	}
-	conns := map[string]bool{}
-	for _, d := range srv.Deliveries() {
-		conns[d.Remote] = true
-	}
-	if len(srv.Deliveries()) != 2 || len(conns) != 2 {
-		t.Errorf("%d deliveries over %d connections, want 2 over 2", len(srv.Deliveries()), len(conns))
+	if delivered, conns := connections(srv); delivered != 2 || conns != 2 {
+		t.Errorf("%d deliveries over %d connections, want 2 over 2", delivered, conns)
 	}
 }
 

@@ -55,10 +55,6 @@ func newSendPool(endpoint string, cfg Config, base http.RoundTripper, proxy func
 			return nil, err
 		}
 	}
-	addr := u.Host
-	if u.Port() == "" {
-		addr = net.JoinHostPort(u.Hostname(), "443")
-	}
 	dialer := &tls.Dialer{
 		NetDialer: &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second},
 		Config:    &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12},
@@ -68,7 +64,7 @@ func newSendPool(endpoint string, cfg Config, base http.RoundTripper, proxy func
 		base: base,
 		max:  min(cfg.Concurrency, maxConns),
 		cfg: h2client.Config{
-			Dial:        h2client.DialTLS(addr, dialer),
+			Dial:        h2client.DialTLS(h2client.Addr(u), dialer),
 			IdleTimeout: idleConnTimeout,
 			// Bounds every send (Config.Timeout), as a context deadline
 			// would, without a timer per send.
@@ -104,10 +100,8 @@ func (p *sendPool) pick() *h2client.Transport {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	ts = *p.ts.Load()
-	for _, t := range ts[len(ts)-1:] { // added while this send waited for mu
-		if t.Free() {
-			return t
-		}
+	if t := ts[len(ts)-1]; t.Free() { // added while this send waited for mu
+		return t
 	}
 	if len(ts) >= p.max {
 		return ts[int(p.next.Add(1))%len(ts)]

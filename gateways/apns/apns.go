@@ -3,17 +3,24 @@
 //
 // One Sender holds one app credential (a provider-token key or a client
 // certificate) and its HTTP/2 connection pool: Config.Connections apns2
-// Clients used round-robin, each on its own connection. apns2 builds every
-// request and reads every reply; underneath, the HTTP/2 transport is
+// Clients, each on its own connection. apns2 builds every request and reads
+// every reply; underneath, the HTTP/2 transport is
 // gateways/internal/h2client rather than x/net/http2's, for CPU (see that
 // package and docs/decisions.md). Each connection multiplexes up to the
-// server's SETTINGS_MAX_CONCURRENT_STREAMS (1000 at APNs) requests; a send
-// waits for a free stream rather than dialling more, so a pool of one
-// already carries 1000 in-flight sends. The default of two connections is
-// for resilience (a stalled connection takes half the traffic with it until
-// the ping timeout, not all of it); more connections cost CPU, as each one
-// coalesces fewer frames per write (see gateways/README.md).
-// Config.Concurrency caps in-flight requests per Sender.
+// server's SETTINGS_MAX_CONCURRENT_STREAMS (1000 at APNs) requests, so a
+// pool of one already carries 1000 in-flight sends.
+//
+// A send takes the first connection that has a free stream and has not
+// stalled (requests in flight and nothing received for stallAfter), so the
+// load fills one connection before it spreads: each write and each read
+// then carries as many requests and replies as possible, which is where
+// h2client saves its CPU (spreading the peak load over two connections
+// cost the node ~10 % more per wakeup; docs/decisions.md). The second
+// connection of the default two is dialled when the first is full or has
+// stalled: a connection that goes quiet stops taking new sends after
+// stallAfter, well before the ping timeout closes it. When every
+// connection is full or stalled, sends go round robin and wait for a
+// stream. Config.Concurrency caps in-flight requests per Sender.
 //
 // Send flow:
 //
@@ -65,15 +72,23 @@ import (
 // idleConnTimeout closes a connection that carried no request for this long.
 const idleConnTimeout = 5 * time.Minute
 
+// stallAfter is how long a connection with sends in flight may receive
+// nothing before new sends go to another connection (h2client's
+// Config.StallAfter). APNs answers in tens of milliseconds; a second of
+// silence under load means the connection is stuck, and the ping check
+// takes PingInterval and its timeout to close it. A variable for tests.
+var stallAfter = time.Second
+
 // Sender sends wakeups with one APNs credential. It is safe for concurrent
 // use and satisfies gateways.Sender.
 type Sender struct {
-	logger  *slog.Logger    // static after construction
-	clients []*apns2.Client // static after construction; one per connection, each safe for concurrent use
-	token   *token.Token    // static after construction; nil with certificate auth; guarded by its own mutex
-	topic   string          // static after construction
-	slots   chan struct{}   // semaphore of Config.Concurrency in-flight sends
-	next    atomic.Uint64   // round-robin index into clients
+	logger  *slog.Logger          // static after construction
+	clients []*apns2.Client       // static after construction; one per connection, each safe for concurrent use
+	conns   []*h2client.Transport // static after construction; clients[i]'s connection
+	token   *token.Token          // static after construction; nil with certificate auth; guarded by its own mutex
+	topic   string                // static after construction
+	slots   chan struct{}         // semaphore of Config.Concurrency in-flight sends
+	next    atomic.Uint64         // round-robin index into clients once every connection is full
 }
 
 var _ gateways.Sender = (*Sender)(nil)
@@ -138,10 +153,12 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 			NeverIndex:      []string{":path", "apns-id", "apns-expiration", "apns-collapse-id"},
 			MaxRequestBody:  MaxPayloadBytes + 1024,
 			MaxResponseBody: 64 << 10,
+			StallAfter:      stallAfter,
 		})
 		if err != nil {
 			return nil, err
 		}
+		s.conns = append(s.conns, transport)
 		s.clients = append(s.clients, &apns2.Client{
 			Host:        host,
 			Certificate: cert,
@@ -188,8 +205,7 @@ func (s *Sender) push(ctx context.Context, notif *apns2.Notification) error {
 	// RequestTimeout).
 	var rep reply
 	ctx = context.WithValue(ctx, replyKey{}, &rep)
-	client := s.clients[s.next.Add(1)%uint64(len(s.clients))]
-	res, err := client.PushWithContext(ctx, notif)
+	res, err := s.client().PushWithContext(ctx, notif)
 	switch {
 	case err == nil && res.StatusCode == apns2.StatusSent:
 		return nil
@@ -210,6 +226,18 @@ func (s *Sender) push(ctx context.Context, notif *apns2.Notification) error {
 	default:
 		return transportError(ctx, gateways.TokenPrefix(notif.DeviceToken), err)
 	}
+}
+
+// client returns the client for the next send: the first whose connection
+// would start a stream at once and has not stalled, or, when none would,
+// the next one round robin.
+func (s *Sender) client() *apns2.Client {
+	for i, t := range s.conns {
+		if t.Free() {
+			return s.clients[i]
+		}
+	}
+	return s.clients[s.next.Add(1)%uint64(len(s.clients))]
 }
 
 // refreshToken makes the next send sign a new provider token, unless

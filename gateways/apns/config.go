@@ -21,7 +21,8 @@ const (
 	// streams carry up to 50,000 sends/s, so the cap never limits a node.
 	DefaultConcurrency = 1000
 	// DefaultConnections is the number of HTTP/2 connections per Sender:
-	// one carries 1000 concurrent streams; the second is for resilience.
+	// one carries 1000 concurrent streams; the second takes the sends when
+	// the first is full or has stalled.
 	DefaultConnections = 2
 	// DefaultTimeout bounds one Send, connection setup included.
 	DefaultTimeout = 10 * time.Second
@@ -78,7 +79,9 @@ type Config struct {
 
 	// Concurrency caps in-flight requests; Send waits for a slot.
 	Concurrency int
-	// Connections is the number of HTTP/2 connections, used round-robin.
+	// Connections is the number of HTTP/2 connections. A send takes the
+	// first that has a free stream and has not stalled; round robin when
+	// none has.
 	Connections int
 	// Timeout bounds each Send (its HTTP/2 round trip).
 	Timeout time.Duration

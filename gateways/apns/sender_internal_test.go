@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,24 +42,8 @@ func TestSendWaitsForSlot(t *testing.T) {
 // makes the next send sign a new provider token, and that a rejection of
 // an already replaced token does not force another one.
 func TestExpiredProviderTokenRefreshes(t *testing.T) {
-	key, err := apnstest.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := apnstest.NewServer(apnstest.Options{Keys: []apnstest.ProviderKey{key}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cfg := DefaultConfig()
-	cfg.KeyPEM, cfg.KeyID, cfg.TeamID, cfg.Topic = key.PEM, key.KeyID, key.TeamID, "im.status.ethereum"
-	cfg.Host, cfg.RootCAs = srv.URL(), srv.CertPool()
-	s, err := New(cfg, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	n := gateways.Notification{Token: "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00", Nonce: "x"}
+	srv, s := newFakeSender(t)
+	n := gateways.Notification{Token: testDeviceToken, Nonce: "x"}
 
 	first := s.token.Bearer
 	srv.FailNext(1, apnstest.Fault{Status: 403, Reason: apns2.ReasonExpiredProviderToken})
@@ -123,5 +108,111 @@ func TestAPNsID(t *testing.T) {
 		if ok, upper := uuidForm(got); !ok || upper || got[14] != '8' || got == in || apnsID(in) != got {
 			t.Errorf("apnsID(%q) = %q, want a stable lower-case version 8 UUID", in, got)
 		}
+	}
+}
+
+// newFakeSender starts a fake APNs and a Sender of two connections to it.
+func newFakeSender(t *testing.T) (*apnstest.Server, *Sender) {
+	t.Helper()
+	key, err := apnstest.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := apnstest.NewServer(apnstest.Options{Keys: []apnstest.ProviderKey{key}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	cfg := DefaultConfig()
+	cfg.KeyPEM, cfg.KeyID, cfg.TeamID, cfg.Topic = key.PEM, key.KeyID, key.TeamID, "im.status.ethereum"
+	cfg.Host, cfg.RootCAs = srv.URL(), srv.CertPool()
+	cfg.Connections = 2
+	s, err := New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return srv, s
+}
+
+// remotes returns the client addresses of the fake's deliveries, in order.
+func remotes(srv *apnstest.Server) []string {
+	var out []string
+	for _, d := range srv.Deliveries() {
+		out = append(out, d.Remote)
+	}
+	return out
+}
+
+const testDeviceToken = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
+
+// TestSendsFillOneConnection: sends in flight together share the first
+// connection while it has free streams, rather than going round robin.
+func TestSendsFillOneConnection(t *testing.T) {
+	srv, s := newFakeSender(t)
+	srv.SetLatency(30 * time.Millisecond)
+	var wg sync.WaitGroup
+	for range 40 {
+		wg.Go(func() {
+			if err := s.Send(t.Context(), gateways.Notification{Token: testDeviceToken, Nonce: "x"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got := remotes(srv)
+	if len(got) != 40 {
+		t.Fatalf("%d deliveries, want 40", len(got))
+	}
+	for _, r := range got {
+		if r != got[0] {
+			t.Fatalf("deliveries came over more than one connection: %q and %q", got[0], r)
+		}
+	}
+}
+
+// TestStalledConnectionSkipped: once the connection that carries a send
+// has received nothing for stallAfter, later sends go over the other
+// connection; the held send still completes when its reply comes.
+func TestStalledConnectionSkipped(t *testing.T) {
+	defer func(d time.Duration) { stallAfter = d }(stallAfter)
+	stallAfter = 100 * time.Millisecond
+	srv, s := newFakeSender(t)
+	n := gateways.Notification{Token: testDeviceToken, Nonce: "x"}
+	// One send first, so the first connection is up and known to answer.
+	if err := s.Send(t.Context(), n); err != nil {
+		t.Fatal(err)
+	}
+	srv.HoldNext(1)
+	held := make(chan error, 1)
+	go func() { held <- s.Send(t.Context(), n) }()
+	for srv.Stats().Requests < 2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(stallAfter + 50*time.Millisecond)
+	for range 5 {
+		if err := s.Send(t.Context(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Release()
+	if err := <-held; err != nil {
+		t.Fatalf("held send: %v", err)
+	}
+	got := remotes(srv)
+	if len(got) != 7 {
+		t.Fatalf("%d deliveries, want 7", len(got))
+	}
+	first, later := got[0], got[1:6]
+	for _, r := range later {
+		if r == first {
+			t.Fatalf("a send after the stall went over the stalled connection (%s): %q", first, got)
+		}
+		if r != later[0] {
+			t.Fatalf("sends after the stall were spread over connections: %q", got)
+		}
+	}
+	if got[6] != first {
+		t.Fatalf("the held send was delivered over %s, not its connection %s", got[6], first)
 	}
 }

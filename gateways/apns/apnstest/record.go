@@ -13,6 +13,7 @@ type Delivery struct {
 	Expiration int64     // apns-expiration header (unix seconds), 0 when absent
 	Payload    []byte    // raw JSON payload
 	At         time.Time // when the fake accepted it
+	Remote     string    // the client's address: which connection carried it
 }
 
 // Stats are the fake's running totals since it started.

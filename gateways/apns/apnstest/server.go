@@ -100,8 +100,11 @@ type Server struct {
 	faults     fakes.Queue[Fault]
 	tokens     fakes.PerToken[Fault]
 	resets     fakes.Countdown
-	latency    atomic.Int64 // time.Duration
-	bufs       sync.Pool    // *[]byte of maxPayload+1
+	holds      fakes.Countdown
+	holdMu     sync.Mutex
+	release    chan struct{} // guarded by holdMu; Release closes and replaces it
+	latency    atomic.Int64  // time.Duration
+	bufs       sync.Pool     // *[]byte of maxPayload+1
 
 	requests, rejected, resetCount atomic.Int64
 }
@@ -114,6 +117,7 @@ func NewServer(opts Options) (*Server, error) {
 		topics:     make(map[string]bool),
 		maxPayload: opts.MaxPayload,
 		auth:       newVerifier(),
+		release:    make(chan struct{}),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -211,6 +215,19 @@ func (s *Server) FailNext(n int, f Fault) { s.faults.Add(n, f) }
 // answering. Every stream in flight on that connection fails too.
 func (s *Server) ResetNext(n int) { s.resets.Add(n) }
 
+// HoldNext makes the next n requests wait, unanswered, until Release (or
+// until the client resets their streams): with nothing else in flight on
+// its connection, that connection goes quiet, as a stuck one does.
+func (s *Server) HoldNext(n int) { s.holds.Add(n) }
+
+// Release answers every request held by HoldNext.
+func (s *Server) Release() {
+	s.holdMu.Lock()
+	close(s.release)
+	s.release = make(chan struct{})
+	s.holdMu.Unlock()
+}
+
 // SetLatency delays every later reply by d (0 disables).
 func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 
@@ -240,6 +257,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.resetCount.Add(1)
 		fakes.ResetConn(r)
 		return
+	}
+	if s.holds.Take() {
+		s.holdMu.Lock()
+		release := s.release
+		s.holdMu.Unlock()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	if !fakes.Delay(r, time.Duration(s.latency.Load())) {
 		return
@@ -347,6 +374,7 @@ func (s *Server) serveCheck(w http.ResponseWriter, r *http.Request) (int, string
 
 	d.Payload = bytes.Clone(payload)
 	d.At = time.Now()
+	d.Remote = r.RemoteAddr
 	if d.ApnsID == "" {
 		d.ApnsID = newUUID()
 	}

@@ -46,8 +46,13 @@ type conn struct {
 	idle       *time.Timer        // guarded by mu; closes the connection once idle
 	closed     chan struct{}      // closed once, by close
 
-	frames  atomic.Uint64 // frames received, for the health check
+	frames  atomic.Uint64 // frames received, for the health and stall checks
 	pingAck chan struct{} // reader -> health: a PING ack arrived
+
+	// The stall check (Config.StallAfter): the frame count last seen with
+	// streams open, and since when it has not moved.
+	seenFrames uint64    // guarded by mu
+	quietSince time.Time // guarded by mu
 }
 
 // stream is one request/response exchange.
@@ -113,13 +118,33 @@ func (c *conn) usable() bool {
 	return c.err == nil && !c.goingAway && c.nextID < maxStreamID
 }
 
-// free reports whether a new stream would open on c without waiting. A
-// connection that cannot take one any more (closed, going away) is free:
-// the transport replaces it.
+// free reports whether a new stream would open on c without waiting, on a
+// connection that has not stalled. A connection that cannot take one any
+// more (closed, going away) is free: the transport replaces it.
 func (c *conn) free() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.err != nil || c.goingAway || c.nextID >= maxStreamID || uint32(len(c.streams)) < c.maxStreams
+	if c.err != nil || c.goingAway || c.nextID >= maxStreamID {
+		return true
+	}
+	return uint32(len(c.streams)) < c.maxStreams && !c.stalledLocked()
+}
+
+// stalledLocked reports whether c has had streams open and received no
+// frame for Config.StallAfter. It is timed from when the first of the open
+// streams opened, or from the last frame seen since (seen by this check:
+// a frame is noticed at the next call, which under load is the next send).
+func (c *conn) stalledLocked() bool {
+	stall := c.t.cfg.StallAfter
+	if stall <= 0 || len(c.streams) == 0 {
+		return false
+	}
+	now := time.Now()
+	if n := c.frames.Load(); n != c.seenFrames {
+		c.seenFrames, c.quietSince = n, now
+		return false
+	}
+	return now.Sub(c.quietSince) >= stall
 }
 
 // roundTrip sends r on a new stream and waits for its reply.
@@ -199,6 +224,11 @@ func (c *conn) open(ctx context.Context, r *request) (*stream, error) {
 	c.streams[st.id] = st
 	if len(c.streams) == 1 {
 		c.idle.Stop()
+		if c.t.cfg.StallAfter > 0 {
+			// Quiet time counts from here: an idle connection has been
+			// silent, not stalled.
+			c.seenFrames, c.quietSince = c.frames.Load(), time.Now()
+		}
 	}
 	block := c.hdr.block()
 	endStream := len(r.body) == 0

@@ -119,6 +119,11 @@ type Config struct {
 	// such as ":path" included) whose values are unique per request and are
 	// therefore sent as HPACK literals that are never indexed.
 	NeverIndex []string
+	// StallAfter, when positive, is how long a connection with requests in
+	// flight may receive nothing before Free reports it busy, so that a
+	// pool of Transports sends elsewhere. The connection stays open: the
+	// PING health check decides whether it is dead.
+	StallAfter time.Duration
 }
 
 // Addr returns the "host:port" to dial for the https URL u: its host, with
@@ -253,8 +258,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // Free reports whether a request sent now would start at once rather than
 // wait: the transport is open and has no connection yet, or its connection
-// can take another stream under the server's SETTINGS_MAX_CONCURRENT_STREAMS.
-// A pool of Transports uses it to fill one connection before the next.
+// can take another stream under the server's SETTINGS_MAX_CONCURRENT_STREAMS
+// and has not stalled (Config.StallAfter). A pool of Transports uses it to
+// fill one connection before the next.
 func (t *Transport) Free() bool {
 	t.mu.Lock()
 	cc, closed := t.cc, t.closed

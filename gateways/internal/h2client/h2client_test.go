@@ -306,6 +306,13 @@ type serverConn struct {
 
 func newScripted(t *testing.T, settings ...http2.Setting) (*scripted, *Transport) {
 	t.Helper()
+	return newScriptedWith(t, nil, settings...)
+}
+
+// newScriptedWith is newScripted with the Transport's Config changed by
+// edit (nil: none).
+func newScriptedWith(t *testing.T, edit func(*Config), settings ...http2.Setting) (*scripted, *Transport) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -329,10 +336,14 @@ func newScripted(t *testing.T, settings ...http2.Setting) (*scripted, *Transport
 		}
 	}()
 	t.Cleanup(func() { ln.Close() })
-	tr, err := New(Config{Dial: func(ctx context.Context) (net.Conn, error) {
+	cfg := Config{Dial: func(ctx context.Context) (net.Conn, error) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", ln.Addr().String())
-	}, PingInterval: 100 * time.Millisecond, PingTimeout: 100 * time.Millisecond})
+	}, PingInterval: 100 * time.Millisecond, PingTimeout: 100 * time.Millisecond}
+	if edit != nil {
+		edit(&cfg)
+	}
+	tr, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,6 +551,55 @@ func TestMaxConcurrentStreamsWaits(t *testing.T) {
 	tr.Close()
 	if tr.Free() {
 		t.Error("Free is true after Close")
+	}
+}
+
+// TestStalledConnectionNotFree: a connection with a request in flight that
+// receives nothing for StallAfter is not Free, and is Free again once a
+// frame arrives. The silence of an idle connection does not count.
+func TestStalledConnectionNotFree(t *testing.T) {
+	const stall = 100 * time.Millisecond
+	s, tr := newScriptedWith(t, func(c *Config) { c.StallAfter = stall; c.PingInterval = time.Hour })
+	first := async(t, tr, "/a")
+	c := s.accept(t)
+	h := c.readHeaders(t)
+	time.Sleep(50 * time.Millisecond) // the SETTINGS exchange is over
+	if !tr.Free() {
+		t.Fatal("Free is false with a request just sent")
+	}
+	time.Sleep(stall + 50*time.Millisecond)
+	if tr.Free() {
+		t.Fatalf("Free is true after %v without a frame, a request in flight", stall+50*time.Millisecond)
+	}
+	c.reply(t, h.StreamID, "200", false) // a frame; the stream stays open
+	waitFree(t, tr, true)
+	if err := c.fr.WriteData(h.StreamID, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(t, first); err != nil {
+		t.Fatal(err)
+	}
+	// Idle for longer than stall, then a request: quiet time starts with it.
+	time.Sleep(stall + 50*time.Millisecond)
+	second := async(t, tr, "/b")
+	h = c.readHeaders(t)
+	if !tr.Free() {
+		t.Fatal("Free is false right after a request on a connection that was idle")
+	}
+	c.reply(t, h.StreamID, "200", true)
+	if err := wait(t, second); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFree waits up to 2 s for tr.Free() to be want.
+func waitFree(t *testing.T, tr *Transport, want bool) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); tr.Free() != want; {
+		if time.Now().After(deadline) {
+			t.Fatalf("Free did not become %v", want)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

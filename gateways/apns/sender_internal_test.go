@@ -13,6 +13,7 @@ import (
 
 	"github.com/pnmarket/pnmarket/gateways"
 	"github.com/pnmarket/pnmarket/gateways/apns/apnstest"
+	"github.com/pnmarket/pnmarket/gateways/internal/gatewaytest"
 )
 
 // TestSendWaitsForSlot checks that Send waits for a concurrency slot under
@@ -178,41 +179,12 @@ func TestStalledConnectionSkipped(t *testing.T) {
 	defer func(d time.Duration) { stallAfter = d }(stallAfter)
 	stallAfter = 100 * time.Millisecond
 	srv, s := newFakeSender(t)
-	n := gateways.Notification{Token: testDeviceToken, Nonce: "x"}
-	// One send first, so the first connection is up and known to answer.
-	if err := s.Send(t.Context(), n); err != nil {
-		t.Fatal(err)
+	fake := gatewaytest.Fake{
+		HoldNext: srv.HoldNext, Release: srv.Release,
+		Requests: func() int64 { return srv.Stats().Requests },
+		Remotes:  func() []string { return remotes(srv) },
 	}
-	srv.HoldNext(1)
-	held := make(chan error, 1)
-	go func() { held <- s.Send(t.Context(), n) }()
-	for srv.Stats().Requests < 2 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(stallAfter + 50*time.Millisecond)
-	for range 5 {
-		if err := s.Send(t.Context(), n); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv.Release()
-	if err := <-held; err != nil {
-		t.Fatalf("held send: %v", err)
-	}
-	got := remotes(srv)
-	if len(got) != 7 {
-		t.Fatalf("%d deliveries, want 7", len(got))
-	}
-	first, later := got[0], got[1:6]
-	for _, r := range later {
-		if r == first {
-			t.Fatalf("a send after the stall went over the stalled connection (%s): %q", first, got)
-		}
-		if r != later[0] {
-			t.Fatalf("sends after the stall were spread over connections: %q", got)
-		}
-	}
-	if got[6] != first {
-		t.Fatalf("the held send was delivered over %s, not its connection %s", got[6], first)
-	}
+	gatewaytest.CheckStalledSkipped(t, fake, stallAfter, func(ctx context.Context) error {
+		return s.Send(ctx, gateways.Notification{Token: testDeviceToken, Nonce: "x"})
+	})
 }

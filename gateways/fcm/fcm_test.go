@@ -364,6 +364,29 @@ func TestSendPool(t *testing.T) {
 	})
 }
 
+// TestSendPoolSkipsStalled: once the connection that carries a send has
+// received nothing for the stall time, later sends go over a new
+// connection; the held send still completes when its reply comes.
+func TestSendPoolSkipsStalled(t *testing.T) {
+	const stall = 100 * time.Millisecond
+	defer fcm.SetStallAfter(stall)()
+	srv, sa := newFake(t)
+	s := newSender(t, fakeConfig(srv, sa))
+	tok := randToken(t)
+	fake := gatewaytest.Fake{
+		HoldNext: srv.HoldNext, Release: srv.Release,
+		Requests: func() int64 { return srv.Stats().Requests },
+		Remotes: func() []string {
+			var out []string
+			for _, d := range srv.Deliveries() {
+				out = append(out, d.Remote)
+			}
+			return out
+		},
+	}
+	gatewaytest.CheckStalledSkipped(t, fake, stall, func(ctx context.Context) error { return s.Send(ctx, wakeup(tok)) })
+}
+
 // TestSendAfterReset: a send whose connection the server closed fails as
 // retryable, and the next send gets a new connection and is delivered.
 func TestSendAfterReset(t *testing.T) {

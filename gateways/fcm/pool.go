@@ -22,11 +22,19 @@ const maxConns = 64
 // transport dials again on the next send.
 const idleConnTimeout = 90 * time.Second
 
+// stallAfter is how long a pool connection with sends in flight may receive
+// nothing before new sends skip it (h2client's Config.StallAfter), as if it
+// were full: they go to another connection, one added if need be. FCM
+// answers in tens to hundreds of milliseconds; the ping check takes its
+// interval and timeout to close a stuck connection. A variable for tests.
+var stallAfter = time.Second
+
 // sendPool carries the sends to the FCM endpoint's host over
 // gateways/internal/h2client connections, and any other request over base.
 // It fills its first connection before it uses the next: a send goes to the
-// first transport with a free stream, and a new transport (connection) is
-// added only when every one is full, up to max. Filling one connection
+// first transport with a free stream that has not stalled, and a new
+// transport (connection) is added only when every one is full or stalled,
+// up to max. Filling one connection
 // first keeps each write carrying many requests (the CPU saving of
 // h2client); spilling over keeps the in-flight sends of a slow round trip
 // from queueing behind one connection's stream limit. A connection left
@@ -69,6 +77,7 @@ func newSendPool(endpoint string, cfg Config, base http.RoundTripper, proxy func
 			// Bounds every send (Config.Timeout), as a context deadline
 			// would, without a timer per send.
 			RequestTimeout: cfg.Timeout,
+			StallAfter:     stallAfter,
 			// The token is in the body; the path, the bearer token and the
 			// SDK's headers repeat, so every field may be indexed.
 		},

@@ -100,11 +100,9 @@ type Server struct {
 	faults     fakes.Queue[Fault]
 	tokens     fakes.PerToken[Fault]
 	resets     fakes.Countdown
-	holds      fakes.Countdown
-	holdMu     sync.Mutex
-	release    chan struct{} // guarded by holdMu; Release closes and replaces it
-	latency    atomic.Int64  // time.Duration
-	bufs       sync.Pool     // *[]byte of maxPayload+1
+	holds      fakes.Hold
+	latency    atomic.Int64 // time.Duration
+	bufs       sync.Pool    // *[]byte of maxPayload+1
 
 	requests, rejected, resetCount atomic.Int64
 }
@@ -117,7 +115,6 @@ func NewServer(opts Options) (*Server, error) {
 		topics:     make(map[string]bool),
 		maxPayload: opts.MaxPayload,
 		auth:       newVerifier(),
-		release:    make(chan struct{}),
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -221,12 +218,7 @@ func (s *Server) ResetNext(n int) { s.resets.Add(n) }
 func (s *Server) HoldNext(n int) { s.holds.Add(n) }
 
 // Release answers every request held by HoldNext.
-func (s *Server) Release() {
-	s.holdMu.Lock()
-	close(s.release)
-	s.release = make(chan struct{})
-	s.holdMu.Unlock()
-}
+func (s *Server) Release() { s.holds.Release() }
 
 // SetLatency delays every later reply by d (0 disables).
 func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
@@ -258,15 +250,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		fakes.ResetConn(r)
 		return
 	}
-	if s.holds.Take() {
-		s.holdMu.Lock()
-		release := s.release
-		s.holdMu.Unlock()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
+	if !s.holds.Wait(r) {
+		return
 	}
 	if !fakes.Delay(r, time.Duration(s.latency.Load())) {
 		return

@@ -160,6 +160,7 @@ type Server struct {
 	faults     fakes.Queue[Fault]
 	tokens     fakes.PerToken[Fault]
 	resets     fakes.Countdown
+	holds      fakes.Hold
 	latency    atomic.Int64 // time.Duration
 
 	requests, rejected, resetCount, nextID atomic.Int64
@@ -271,6 +272,15 @@ func (s *Server) FailNext(n int, f Fault) { s.faults.Add(n, f) }
 // instead of answering (every stream on that connection fails).
 func (s *Server) ResetNext(n int) { s.resets.Add(n) }
 
+// HoldNext makes the next n message requests wait, unanswered, until
+// Release (or until the client resets their streams): with nothing else in
+// flight on its connection, that connection goes quiet, as a stuck one
+// does.
+func (s *Server) HoldNext(n int) { s.holds.Add(n) }
+
+// Release answers every request held by HoldNext.
+func (s *Server) Release() { s.holds.Release() }
+
 // SetLatency delays every later message reply by d (0 disables).
 func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 
@@ -334,6 +344,9 @@ func (s *Server) serveSend(w http.ResponseWriter, r *http.Request) {
 	if s.resets.Take() {
 		s.resetCount.Add(1)
 		fakes.ResetConn(r)
+		return
+	}
+	if !s.holds.Wait(r) {
 		return
 	}
 	if !fakes.Delay(r, time.Duration(s.latency.Load())) {

@@ -2,6 +2,7 @@ package fakes
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -76,5 +77,37 @@ func TestPerToken(t *testing.T) {
 	p.Set("x", nil)
 	if _, ok := p.Get("x"); ok {
 		t.Fatal("x not removed")
+	}
+}
+
+func TestHold(t *testing.T) {
+	var h Hold
+	req := func(ctx context.Context) *http.Request {
+		r, _ := http.NewRequestWithContext(ctx, "POST", "https://fake/", nil)
+		return r
+	}
+	if !h.Wait(req(context.Background())) {
+		t.Fatal("the zero Hold held a request")
+	}
+	h.Add(2)
+	done := make(chan bool, 2)
+	go func() { done <- h.Wait(req(context.Background())) }()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { done <- h.Wait(req(ctx)) }()
+	select {
+	case <-done:
+		t.Fatal("a held request went on before Release")
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	if <-done {
+		t.Fatal("Wait reported a cancelled request as wanted")
+	}
+	h.Release()
+	if !<-done {
+		t.Fatal("Wait reported a released request as not wanted")
+	}
+	if !h.Wait(req(context.Background())) {
+		t.Fatal("a request past the held ones was held")
 	}
 }

@@ -137,3 +137,56 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// Fake is what CheckStalledSkipped needs of a fake push service.
+type Fake struct {
+	HoldNext func(n int)     // hold the next n requests unanswered
+	Release  func()          // answer the held ones
+	Requests func() int64    // requests seen
+	Remotes  func() []string // the client address of each delivery, in order
+}
+
+// CheckStalledSkipped checks that a gateway stops sending over a connection
+// that has gone quiet: after one delivered send, a second is held by the
+// fake, so its connection has a request in flight and receives nothing.
+// Once stall has passed, five more sends must all go over one other
+// connection, and the held send must complete over its own once released.
+func CheckStalledSkipped(t testing.TB, fake Fake, stall time.Duration, send func(ctx context.Context) error) {
+	t.Helper()
+	ctx := context.Background()
+	if err := send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fake.HoldNext(1)
+	held := make(chan error, 1)
+	go func() { held <- send(ctx) }()
+	for fake.Requests() < 2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(stall + 50*time.Millisecond)
+	for range 5 {
+		if err := send(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fake.Release()
+	if err := <-held; err != nil {
+		t.Fatalf("held send: %v", err)
+	}
+	got := fake.Remotes()
+	if len(got) != 7 {
+		t.Fatalf("%d deliveries, want 7", len(got))
+	}
+	first, later := got[0], got[1:6]
+	for _, r := range later {
+		if r == first {
+			t.Fatalf("a send after the stall went over the stalled connection (%s): %q", first, got)
+		}
+		if r != later[0] {
+			t.Fatalf("sends after the stall were spread over connections: %q", got)
+		}
+	}
+	if got[6] != first {
+		t.Fatalf("the held send was delivered over %s, not its connection %s", got[6], first)
+	}
+}

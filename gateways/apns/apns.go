@@ -10,17 +10,19 @@
 // server's SETTINGS_MAX_CONCURRENT_STREAMS (1000 at APNs) requests, so a
 // pool of one already carries 1000 in-flight sends.
 //
-// A send takes the first connection that has a free stream and has not
-// stalled (requests in flight and nothing received for stallAfter), so the
-// load fills one connection before it spreads: each write and each read
-// then carries as many requests and replies as possible, which is where
-// h2client saves its CPU (spreading the peak load over two connections
-// cost the node ~10 % more per wakeup; docs/decisions.md). The second
-// connection of the default two is dialled when the first is full or has
-// stalled: a connection that goes quiet stops taking new sends after
-// stallAfter, well before the ping timeout closes it. When every
-// connection is full or stalled, sends go round robin and wait for a
-// stream. Config.Concurrency caps in-flight requests per Sender.
+// Config.Concurrency caps in-flight requests per Sender, and each
+// connection takes an even share of it. A send takes the first connection
+// that has a free stream, fewer requests in flight than its share, and has
+// not stalled (requests in flight and nothing received for stallAfter), so
+// the load fills one connection before it spreads: each write and each
+// read then carries as many requests and replies as possible, which is
+// where h2client saves its CPU (spreading the peak load over two
+// connections cost the node ~12 % more per wakeup; docs/decisions.md). The
+// second connection of the default two (500 sends each) is dialled when
+// the first has its share in flight or has stalled: a connection that goes
+// quiet stops taking new sends after stallAfter, well before the ping
+// timeout closes it. An operator who wants the load spread wider sets more
+// connections. When no connection qualifies, sends go round robin.
 //
 // Send flow:
 //
@@ -154,6 +156,9 @@ func New(cfg Config, logger *slog.Logger) (*Sender, error) {
 			MaxRequestBody:  MaxPayloadBytes + 1024,
 			MaxResponseBody: 64 << 10,
 			StallAfter:      stallAfter,
+			// Each connection's share of the Sender's in-flight cap: past
+			// it, the next connection takes the sends.
+			BusyStreams: (cfg.Concurrency + cfg.Connections - 1) / cfg.Connections,
 		})
 		if err != nil {
 			return nil, err
@@ -229,8 +234,8 @@ func (s *Sender) push(ctx context.Context, notif *apns2.Notification) error {
 }
 
 // client returns the client for the next send: the first whose connection
-// would start a stream at once and has not stalled, or, when none would,
-// the next one round robin.
+// would start a stream at once, is under its share of the in-flight cap and
+// has not stalled, or, when none is, the next one round robin.
 func (s *Sender) client() *apns2.Client {
 	for i, t := range s.conns {
 		if t.Free() {

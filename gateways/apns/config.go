@@ -21,8 +21,8 @@ const (
 	// streams carry up to 50,000 sends/s, so the cap never limits a node.
 	DefaultConcurrency = 1000
 	// DefaultConnections is the number of HTTP/2 connections per Sender:
-	// one carries 1000 concurrent streams; the second takes the sends when
-	// the first is full or has stalled.
+	// the second takes the sends when the first has its share of
+	// Concurrency in flight or has stalled.
 	DefaultConnections = 2
 	// DefaultTimeout bounds one Send, connection setup included.
 	DefaultTimeout = 10 * time.Second
@@ -80,8 +80,8 @@ type Config struct {
 	// Concurrency caps in-flight requests; Send waits for a slot.
 	Concurrency int
 	// Connections is the number of HTTP/2 connections. A send takes the
-	// first that has a free stream and has not stalled; round robin when
-	// none has.
+	// first that has fewer than Concurrency/Connections requests in flight
+	// (and a free stream) and has not stalled; round robin when none has.
 	Connections int
 	// Timeout bounds each Send (its HTTP/2 round trip).
 	Timeout time.Duration

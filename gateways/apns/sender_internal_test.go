@@ -112,8 +112,9 @@ func TestAPNsID(t *testing.T) {
 	}
 }
 
-// newFakeSender starts a fake APNs and a Sender of two connections to it.
-func newFakeSender(t *testing.T) (*apnstest.Server, *Sender) {
+// newFakeSender starts a fake APNs and a Sender of two connections to it;
+// edit (if any) changes the Sender's Config.
+func newFakeSender(t *testing.T, edit ...func(*Config)) (*apnstest.Server, *Sender) {
 	t.Helper()
 	key, err := apnstest.GenerateKey()
 	if err != nil {
@@ -128,6 +129,9 @@ func newFakeSender(t *testing.T) (*apnstest.Server, *Sender) {
 	cfg.KeyPEM, cfg.KeyID, cfg.TeamID, cfg.Topic = key.PEM, key.KeyID, key.TeamID, "im.status.ethereum"
 	cfg.Host, cfg.RootCAs = srv.URL(), srv.CertPool()
 	cfg.Connections = 2
+	for _, e := range edit {
+		e(&cfg)
+	}
 	s, err := New(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -147,13 +151,12 @@ func remotes(srv *apnstest.Server) []string {
 
 const testDeviceToken = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
 
-// TestSendsFillOneConnection: sends in flight together share the first
-// connection while it has free streams, rather than going round robin.
-func TestSendsFillOneConnection(t *testing.T) {
-	srv, s := newFakeSender(t)
-	srv.SetLatency(30 * time.Millisecond)
+// burst sends n wakeups at once and returns over how many connections the
+// fake received them.
+func burst(t *testing.T, srv *apnstest.Server, s *Sender, n int) int {
+	t.Helper()
 	var wg sync.WaitGroup
-	for range 40 {
+	for range n {
 		wg.Go(func() {
 			if err := s.Send(t.Context(), gateways.Notification{Token: testDeviceToken, Nonce: "x"}); err != nil {
 				t.Error(err)
@@ -162,14 +165,64 @@ func TestSendsFillOneConnection(t *testing.T) {
 	}
 	wg.Wait()
 	got := remotes(srv)
-	if len(got) != 40 {
-		t.Fatalf("%d deliveries, want 40", len(got))
+	if len(got) != n {
+		t.Fatalf("%d deliveries, want %d", len(got), n)
 	}
+	seen := map[string]bool{}
 	for _, r := range got {
-		if r != got[0] {
-			t.Fatalf("deliveries came over more than one connection: %q and %q", got[0], r)
-		}
+		seen[r] = true
 	}
+	return len(seen)
+}
+
+// TestSendsFillOneConnection: sends in flight together share the first
+// connection while it is under its share of the in-flight cap (500 of the
+// default 1,000 at two connections), rather than going round robin; past
+// its share, the next connection takes them.
+func TestSendsFillOneConnection(t *testing.T) {
+	t.Run("under the share", func(t *testing.T) {
+		srv, s := newFakeSender(t)
+		srv.SetLatency(30 * time.Millisecond)
+		if got := burst(t, srv, s, 40); got != 1 {
+			t.Errorf("40 sends in flight used %d connections, want 1", got)
+		}
+	})
+	t.Run("past the share", func(t *testing.T) {
+		srv, s := newFakeSender(t, func(c *Config) { c.Concurrency = 8 })
+		n := gateways.Notification{Token: testDeviceToken, Nonce: "x"}
+		if err := s.Send(t.Context(), n); err != nil { // dials the first connection
+			t.Fatal(err)
+		}
+		srv.SetLatency(300 * time.Millisecond)
+		// One at a time, each once the fake has it, so each sees the
+		// ones before it in flight.
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				if err := s.Send(t.Context(), n); err != nil {
+					t.Error(err)
+				}
+			})
+			for srv.Stats().Requests < int64(i+2) {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		wg.Wait()
+		got := remotes(srv)
+		if len(got) != 9 {
+			t.Fatalf("%d deliveries, want 9", len(got))
+		}
+		a := got[0]
+		onA := 0
+		for _, r := range got[1:] {
+			if r == a {
+				onA++
+			}
+		}
+		if onA != 4 {
+			t.Errorf("%d of 8 sends in flight went over the first connection, want its share of 4: %q", onA, got)
+		}
+	})
 }
 
 // TestStalledConnectionSkipped: once the connection that carries a send

@@ -127,7 +127,11 @@ func (c *conn) free() bool {
 	if c.err != nil || c.goingAway || c.nextID >= maxStreamID {
 		return true
 	}
-	return uint32(len(c.streams)) < c.maxStreams && !c.stalledLocked()
+	n := len(c.streams)
+	if busy := c.t.cfg.BusyStreams; busy > 0 && n >= busy {
+		return false
+	}
+	return uint32(n) < c.maxStreams && !c.stalledLocked()
 }
 
 // stalledLocked reports whether c has had streams open and received no

@@ -124,6 +124,11 @@ type Config struct {
 	// pool of Transports sends elsewhere. The connection stays open: the
 	// PING health check decides whether it is dead.
 	StallAfter time.Duration
+	// BusyStreams, when positive, is how many requests in flight make a
+	// connection busy for Free although the server allows more, so that a
+	// pool of Transports spreads the load past it. RoundTrip still uses
+	// every stream the server allows.
+	BusyStreams int
 }
 
 // Addr returns the "host:port" to dial for the https URL u: its host, with

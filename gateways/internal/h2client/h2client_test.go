@@ -592,6 +592,33 @@ func TestStalledConnectionNotFree(t *testing.T) {
 	}
 }
 
+// TestBusyStreams: with BusyStreams requests in flight a connection is not
+// Free although the server allows more streams, and further requests still
+// go out on it at once.
+func TestBusyStreams(t *testing.T) {
+	s, tr := newScriptedWith(t, func(c *Config) { c.BusyStreams = 2 })
+	first := async(t, tr, "/a")
+	c := s.accept(t)
+	h1 := c.readHeaders(t)
+	waitFree(t, tr, true)
+	second := async(t, tr, "/b")
+	h2 := c.readHeaders(t)
+	if tr.Free() {
+		t.Fatal("Free is true with BusyStreams requests in flight")
+	}
+	third := async(t, tr, "/c") // not held back: the server allows it
+	h3 := c.readHeaders(t)
+	for _, h := range []*http2.MetaHeadersFrame{h1, h2, h3} {
+		c.reply(t, h.StreamID, "200", true)
+	}
+	for _, errc := range []chan error{first, second, third} {
+		if err := wait(t, errc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFree(t, tr, true)
+}
+
 // waitFree waits up to 2 s for tr.Free() to be want.
 func waitFree(t *testing.T, tr *Transport, want bool) {
 	t.Helper()

@@ -90,7 +90,7 @@ type Sender struct {
 	token   *token.Token          // static after construction; nil with certificate auth; guarded by its own mutex
 	topic   string                // static after construction
 	slots   chan struct{}         // semaphore of Config.Concurrency in-flight sends
-	next    atomic.Uint64         // round-robin index into clients once every connection is full
+	next    atomic.Uint64         // round-robin index into clients when no connection qualifies
 }
 
 var _ gateways.Sender = (*Sender)(nil)

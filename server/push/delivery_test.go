@@ -215,8 +215,7 @@ func TestOnceWrittenJobsLeaveNoTombstone(t *testing.T) {
 	f := newFakes(t)
 	n := newNode(t, f.apps, opts{})
 	owner := newOwner()
-	n.register(t, owner, pushwire.Registration{InstallationID: "j", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-	tok := n.wakeToken(t, owner, "j")
+	tok := n.apnsInstallation(t, owner, "j")
 	n.wake(t, tok, 3)
 	if err := f.apns.WaitFor(waitCtx(t), 3); err != nil {
 		t.Fatal(err)
@@ -302,8 +301,7 @@ func TestClasses(t *testing.T) {
 		f := newFakes(t)
 		n := newNode(t, f.apps, opts{cfg: func(c *push.Config) { c.Workers = 1 }})
 		owner := newOwner()
-		n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-		tok := n.wakeToken(t, owner, "i")
+		tok := n.apnsInstallation(t, owner, "i")
 		f.apns.FailNext(1, apnstest.Fault{Status: 429, Reason: apns2.ReasonTooManyRequests, RetryAfter: time.Second})
 		start := time.Now()
 		n.wake(t, tok, 3)
@@ -386,8 +384,7 @@ func TestClasses(t *testing.T) {
 		apps := appsOn(t, f2, f.apnsKey)
 		n := newNode(t, apps, opts{cfg: func(c *push.Config) { c.AuthRetry = 200 * time.Millisecond }})
 		owner := newOwner()
-		n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-		tok := n.wakeToken(t, owner, "i")
+		tok := n.apnsInstallation(t, owner, "i")
 		n.wake(t, tok, 3)
 		eventually(t, "credential error", func() bool {
 			return n.counter(t, "pnode_push_credential_errors_total", "gateway", "apns") >= 1
@@ -541,8 +538,7 @@ func TestReceiptsOldLayout(t *testing.T) {
 	f := newFakes(t)
 	n := newNode(t, f.apps, opts{})
 	owner := newOwner()
-	n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-	tok := n.wakeToken(t, owner, "i")
+	tok := n.apnsInstallation(t, owner, "i")
 	n.wake(t, tok, 5)
 	var want []pushwire.Receipt
 	eventually(t, "receipts", func() bool {

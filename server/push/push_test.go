@@ -186,6 +186,14 @@ func (n *node) wakeToken(t testing.TB, owner common.Address, inst string) string
 	return wt.Token
 }
 
+// apnsInstallation registers inst of owner for the APNs app with a fresh
+// device token (version 1) and returns a wakeup token for it.
+func (n *node) apnsInstallation(t testing.TB, owner common.Address, inst string) string {
+	t.Helper()
+	n.register(t, owner, pushwire.Registration{InstallationID: inst, Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
+	return n.wakeToken(t, owner, inst)
+}
+
 // wake sends times wake requests with tok, from 127.0.0.1, and fails the
 // test at the first refusal.
 func (n *node) wake(t testing.TB, tok string, times int) {

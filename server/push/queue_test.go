@@ -74,8 +74,7 @@ func TestQueueReloaded(t *testing.T) {
 	f := newFakes(t)
 	n := newNode(t, f.apps, opts{noStart: true})
 	owner := newOwner()
-	n.register(t, owner, pushwire.Registration{InstallationID: "i", Gateway: "apns", AppID: apnsApp, Token: apnsToken(), Version: 1})
-	tok := n.wakeToken(t, owner, "i")
+	tok := n.apnsInstallation(t, owner, "i")
 	ids := map[string]bool{}
 	for range 5 {
 		id, err := n.svc.Wake(t.Context(), tok, "127.0.0.1", 0)

@@ -263,9 +263,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // Free reports whether a request sent now would start at once rather than
 // wait: the transport is open and has no connection yet, or its connection
-// can take another stream under the server's SETTINGS_MAX_CONCURRENT_STREAMS
-// and has not stalled (Config.StallAfter). A pool of Transports uses it to
-// fill one connection before the next.
+// can take another stream under the server's SETTINGS_MAX_CONCURRENT_STREAMS,
+// has fewer than Config.BusyStreams requests in flight (when set) and has
+// not stalled (Config.StallAfter). A pool of Transports uses it to fill one
+// connection before the next.
 func (t *Transport) Free() bool {
 	t.mu.Lock()
 	cc, closed := t.cc, t.closed
